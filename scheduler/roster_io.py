@@ -35,6 +35,9 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "booking_open_slots",
 )
 
+#: Permissions of a newly written roster.csv (owner writes, everyone reads).
+_NEW_FILE_MODE = 0o644
+
 
 def _sort_key(a: Assignment) -> tuple:
     """Row order of roster.csv: date, start, site, room, doctor."""
@@ -82,6 +85,8 @@ def write_roster(roster: Roster, path: Path) -> None:
             writer.writerow(ROSTER_COLUMNS)
             for assignment in sorted(roster.assignments, key=_sort_key):
                 writer.writerow(_row_cells(assignment))
+        # mkstemp creates a private file; give the roster ordinary permissions
+        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
