@@ -1,0 +1,155 @@
+"""Solving a roster model lexicographically and reporting what was proven.
+
+Phase 1 maximises the patients servable inside the booking window; its bound
+is the most *any* roster could serve (``served_bound``). Phase 2 keeps that
+coverage and minimises the full objective, weighted unserved patients plus
+the soft-rule penalties, starting from phase 1's roster. The coverage weight
+dominates every penalty, so phase 2's bound is also a bound of the full
+objective.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.errors import InfeasibleError
+from scheduler.model import Roster
+from scheduler.solver.build import RosterModel
+from scheduler.solver.explain import explain_infeasibility
+from scheduler.solver.extract import extract_roster
+
+#: Share of the time limit phase 1 (coverage) may use; phase 2 gets the rest.
+COVERAGE_PHASE_SHARE = 0.5
+
+_STATUS_NAMES = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "model_invalid",
+}
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How to run CP-SAT."""
+
+    time_limit_s: float = 30.0  #: wall-clock limit for both phases together [s]
+    seed: int = 1  #: CP-SAT random seed
+    workers: int = 2  #: parallel search workers
+    log: bool = False  #: print CP-SAT's search log
+
+
+@dataclass(frozen=True)
+class RulePenalty:
+    """A soft rule's weight and its (unweighted) penalty in the roster."""
+
+    weight: int
+    penalty: float
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What a solve produced and proved."""
+
+    status: str  #: optimal, feasible, infeasible or unknown (phase 2's status)
+    objective: float | None  #: full objective of the roster (minimised)
+    best_bound: float | None  #: proven lower bound of the objective
+    gap: float | None  #: (objective - bound) / objective, 0 when proven optimal
+    wall_s: float  #: wall time of both phases [s]
+    served: int | None  #: patients servable inside the window by this roster
+    served_bound: int | None  #: most that any roster could serve inside the window
+    served_gap: float | None  #: (served_bound - served) / served_bound
+    demand: int  #: all demand patients of the horizon
+    penalties: dict[str, RulePenalty] = field(default_factory=dict)
+    roster: Roster | None = None
+    infeasible_reasons: tuple[str, ...] = ()
+    coverage_status: str = "unknown"  #: phase 1's status
+    params: SolveParams = field(default_factory=SolveParams)
+
+
+def _solver(params: SolveParams, time_limit_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.random_seed = params.seed
+    solver.parameters.num_workers = params.workers
+    solver.parameters.log_search_progress = params.log
+    return solver
+
+
+def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    model.ClearHints()
+    values = solver.ResponseProto().solution
+    for index, value in enumerate(values):
+        model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+
+
+def _gap(value: float, bound: float) -> float:
+    return abs(value - bound) / max(1.0, abs(value))
+
+
+def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
+    """Solve in two phases; raise :class:`InfeasibleError` with reasons if no roster exists."""
+    started = time.perf_counter()
+    model = roster_model.model
+    for literal_index in roster_model.ctx.requirements:
+        model.Add(model.GetBoolVarFromProtoIndex(literal_index) == 1)
+    demand = roster_model.coverage.demand_total
+
+    model.Maximize(roster_model.coverage.served)
+    phase1 = _solver(params, params.time_limit_s * COVERAGE_PHASE_SHARE)
+    status1 = phase1.Solve(model)
+    if status1 == cp_model.INFEASIBLE:
+        raise InfeasibleError(explain_infeasibility(roster_model.scenario, params))
+    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SolveResult(
+            status="unknown", objective=None, best_bound=None, gap=None,
+            wall_s=time.perf_counter() - started, served=None, served_bound=None,
+            served_gap=None, demand=demand, coverage_status=_STATUS_NAMES.get(status1, "unknown"),
+            params=params,
+        )
+    served1 = round(phase1.ObjectiveValue())
+    served_bound = min(round(phase1.BestObjectiveBound() + 1e-6), demand)
+
+    model.Add(roster_model.coverage.served >= served1)
+    _hint_from(model, phase1)
+    model.Minimize(roster_model.objective_expr())
+    remaining = params.time_limit_s - (time.perf_counter() - started)
+    phase2 = _solver(params, remaining)
+    status2 = phase2.Solve(model)
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        final, status = phase2, status2
+    else:  # phase 2 found nothing in its time: keep phase 1's roster
+        final, status = phase1, cp_model.FEASIBLE
+    served = round(final.Value(roster_model.coverage.served))
+    objective = float(final.Value(roster_model.objective_expr()))
+    bound = float(phase2.BestObjectiveBound()) if final is phase2 else None
+    penalties = {
+        "unserved_within_window": RulePenalty(
+            roster_model.scenario.solver.weights.unserved_within_window, demand - served
+        )
+    }
+    for rule in roster_model.soft_rules:
+        terms = [p for p in roster_model.penalties if p.rule == rule.name]
+        penalties[rule.name] = RulePenalty(
+            int(getattr(roster_model.scenario.solver.weights, rule.name)),
+            float(sum(final.Value(p.expr) for p in terms)),
+        )
+    return SolveResult(
+        status=_STATUS_NAMES[status],
+        objective=objective,
+        best_bound=bound,
+        gap=_gap(objective, bound) if bound is not None else None,
+        wall_s=time.perf_counter() - started,
+        served=served,
+        served_bound=served_bound,
+        served_gap=(served_bound - served) / served_bound if served_bound else 0.0,
+        demand=demand,
+        penalties=penalties,
+        roster=extract_roster(roster_model, final),
+        coverage_status=_STATUS_NAMES[status1],
+        params=params,
+    )
