@@ -176,6 +176,11 @@ def _times(a: Assignment) -> str:
     return f"{format_hhmm(a.start_min)}-{format_hhmm(a.end_min)}"
 
 
+def _with_article(noun: str) -> str:
+    """``a chief``, ``an attending``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _and_list(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     if len(items) <= 1:
@@ -558,7 +563,7 @@ def row_consistency(scenario: Scenario, roster: Roster) -> list[Violation]:
             )
         elif doctor is not None and a.clinic != "mdt" and a.clinic != doctor.clinic:
             problems.append(
-                f"a {doctor.title.replace('_', ' ')} holds {doctor.clinic} clinics, "
+                f"{_with_article(doctor.title.replace('_', ' '))} holds {doctor.clinic} clinics, "
                 f"not {a.clinic} clinics"
             )
         template = _find_template(scenario, a.session_id)

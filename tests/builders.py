@@ -278,3 +278,24 @@ def unavailable(
 ) -> Unavailability:
     """An availability.csv entry (``session_id`` None = the whole day)."""
     return Unavailability(doctor_id, date, session_id, reason)
+
+
+def clean_roster(scenario: Scenario | None = None) -> Roster:
+    """A roster that obeys every hard rule of the default scenario.
+
+    Exercises each rule's allowed edge: D1 changes site between AM and PM
+    (90 min for a 30-min journey), works an evening and then only a PM the
+    next day, and works Saturday (weekend = yes); D2 (no evenings or weekends)
+    works weekday days only; both share MAIN without sharing a room.
+    """
+    s = scenario if scenario is not None else make_scenario()
+    return make_roster(
+        make_assignment(s, "D1", MONDAY, "AM"),  # M1 at MAIN
+        make_assignment(s, "D2", MONDAY, "AM"),  # M2 at MAIN
+        make_assignment(s, "D1", MONDAY, "PM", site_id="EAST"),  # E1, after travel
+        make_assignment(s, "D1", day(1), "EVE"),
+        make_assignment(s, "D1", day(2), "PM"),  # no morning after the evening
+        make_assignment(s, "D2", day(2), "PM", room_id="M2"),
+        make_assignment(s, "D2", day(3), "AM", clinic="mdt"),
+        make_assignment(s, "D1", day(5), "AM"),  # Saturday
+    )
