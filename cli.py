@@ -1,0 +1,163 @@
+"""Command line: ``python cli.py demo | roster | simulate | check | compare``.
+
+This module only parses options, calls one function of
+:mod:`scheduler.commands` and prints. Exit codes follow CONTRACT.md:
+0 done, 1 infeasible scenario or hard-rule violations, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scheduler.errors import InfeasibleError, InputError
+
+EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn bad input into one message and exit 2; an infeasible scenario into exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except InfeasibleError as exc:
+            click.echo("infeasible: no roster satisfies every hard rule.", err=True)
+            for reason in exc.reasons:
+                click.echo(f"  - {reason}", err=True)
+            sys.exit(EXIT_FOUND)
+
+    return wrapper
+
+
+SCENARIO = click.argument("scenario", type=click.Path(path_type=Path))
+TIME_LIMIT = click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0.1),
+                          help="Solver wall-clock limit [s] (default: scenario's solver.time_limit_s).")
+SOLVER_SEED = click.option("--seed", type=int, help="Random seed (default: the scenario's).")
+WORKERS = click.option("--workers", type=click.IntRange(min=1),
+                       help="Parallel workers (default: the scenario's).")
+REPLICATIONS = click.option("--replications", type=click.IntRange(min=1),
+                            help="Simulation replications (default: scenario's simulation.replications).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Outpatient rosters (CP-SAT) and what they do to queues (SimPy)."""
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/demo"),
+              show_default=True, help="Folder for roster.csv, solve.json, kpis.json, visits.csv.")
+@TIME_LIMIT
+@REPLICATIONS
+@handle_errors
+def demo(out_dir: Path, time_limit_s: float | None, replications: int | None) -> None:
+    """Roster and simulate the bundled default scenario, then summarise."""
+    from scheduler.commands import DEFAULT_SCENARIO, run_demo
+    from scheduler.reports import kpi_text, roster_overview, solve_text
+
+    click.echo(f"Scenario: {DEFAULT_SCENARIO}")
+    run = run_demo(out_dir, time_limit_s=time_limit_s, replications=replications)
+    click.echo(f"{run.scenario.name}: {len(run.scenario.doctors)} doctors, "
+               f"{len(run.scenario.sites)} sites, {run.scenario.days} days from {run.scenario.start_date}")
+    click.echo(solve_text(run.solve))
+    if run.solve.roster is not None:
+        click.echo(f"Roster: {len(run.solve.roster)} doctor-sessions")
+        click.echo(roster_overview(run.scenario, run.solve.roster))
+    click.echo(kpi_text(run.simulation.kpis))
+    click.echo(f"Written to {out_dir}/: roster.csv, solve.json, kpis.json, visits.csv")
+
+
+@main.command()
+@SCENARIO
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for roster.csv and solve.json.")
+@TIME_LIMIT
+@SOLVER_SEED
+@WORKERS
+@click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
+@handle_errors
+def roster(scenario: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
+           workers: int | None, log: bool) -> None:
+    """Solve SCENARIO's roster; write OUT/roster.csv and OUT/solve.json."""
+    from scheduler.commands import run_roster
+    from scheduler.reports import solve_text
+
+    result = run_roster(scenario, out_dir, time_limit_s=time_limit_s, seed=seed, workers=workers, log=log)
+    click.echo(solve_text(result))
+    if result.roster is None:
+        click.echo("No roster found within the time limit; try a longer --time-limit.", err=True)
+        sys.exit(EXIT_FOUND)
+    click.echo(f"Wrote {len(result.roster)} doctor-sessions to {out_dir / 'roster.csv'}")
+
+
+@main.command()
+@SCENARIO
+@click.option("--roster", "roster_file", type=click.Path(path_type=Path), required=True,
+              help="roster.csv to simulate (solved or hand-written).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for kpis.json and visits.csv.")
+@REPLICATIONS
+@SOLVER_SEED
+@WORKERS
+@handle_errors
+def simulate(scenario: Path, roster_file: Path, out_dir: Path, replications: int | None,
+             seed: int | None, workers: int | None) -> None:
+    """Simulate booking and clinic days of a roster; write OUT/kpis.json and OUT/visits.csv."""
+    from scheduler.commands import run_simulate
+    from scheduler.reports import kpi_text
+
+    _, result = run_simulate(scenario, roster_file, out_dir, replications, seed, workers)
+    click.echo(kpi_text(result.kpis))
+    click.echo(f"Written to {out_dir}/: kpis.json, visits.csv")
+
+
+@main.command()
+@SCENARIO
+@click.option("--roster", "roster_file", type=click.Path(path_type=Path), required=True,
+              help="roster.csv to check.")
+@handle_errors
+def check(scenario: Path, roster_file: Path) -> None:
+    """List every hard-rule violation of a roster (exit 1 if there is any)."""
+    from scheduler.check import format_violations
+    from scheduler.commands import run_check
+
+    _, violations = run_check(scenario, roster_file)
+    if not violations:
+        click.echo(f"{roster_file}: no hard-rule violation.")
+        return
+    click.echo(format_violations(violations))
+    sys.exit(EXIT_FOUND)
+
+
+@main.command()
+@click.argument("scenario_a", type=click.Path(path_type=Path))
+@click.argument("scenario_b", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for compare.csv, compare.md and each scenario's outputs (a/, b/).")
+@TIME_LIMIT
+@REPLICATIONS
+@SOLVER_SEED
+@handle_errors
+def compare(scenario_a: Path, scenario_b: Path, out_dir: Path, time_limit_s: float | None,
+            replications: int | None, seed: int | None) -> None:
+    """Roster and simulate two scenarios with the same random numbers; KPIs side by side."""
+    from scheduler.commands import run_compare
+    from scheduler.compare import comparison_markdown
+
+    _, _, comparison = run_compare(scenario_a, scenario_b, out_dir, time_limit_s, replications, seed)
+    click.echo(comparison_markdown(comparison))
+    click.echo(f"Written to {out_dir}/: compare.csv, compare.md, a/, b/")
+
+
+if __name__ == "__main__":
+    main()

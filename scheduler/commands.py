@@ -1,0 +1,157 @@
+"""One library function per command-line command; ``cli.py`` only parses options.
+
+Each function reads its inputs, does the work, writes its outputs and
+returns a result object; printing is left to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from scheduler.check import Violation, check_roster
+from scheduler.compare import ComparisonResult, compare_simulations, write_comparison
+from scheduler.errors import InputError
+from scheduler.model import Roster, Scenario
+from scheduler.output import write_json_safely
+from scheduler.reports import solve_summary
+from scheduler.roster_io import read_roster, write_roster
+from scheduler.scenario import load_scenario
+from scheduler.sim import SimulationResult, simulate, write_simulation
+from scheduler.solver import SolveParams, SolveResult, build_model, solve
+
+#: The bundled default scenario that ``demo`` runs.
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "city_general"
+
+
+def solve_params(
+    scenario: Scenario,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    log: bool = False,
+) -> SolveParams:
+    """Solver parameters: the scenario's, overridden by any given value."""
+    settings = scenario.solver
+    return SolveParams(
+        time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
+        seed=settings.seed if seed is None else seed,
+        workers=settings.workers if workers is None else workers,
+        log=log,
+    )
+
+
+def roster_scenario(scenario: Scenario, params: SolveParams) -> SolveResult:
+    """Build and solve the roster model of a loaded scenario."""
+    return solve(build_model(scenario), params)
+
+
+def run_roster(scenario_dir: Path, out_dir: Path, **overrides: object) -> SolveResult:
+    """``roster``: solve a scenario; write roster.csv and solve.json to ``out_dir``.
+
+    Raises :class:`~scheduler.errors.InfeasibleError` if no roster exists.
+    """
+    scenario = load_scenario(scenario_dir)
+    result = roster_scenario(scenario, solve_params(scenario, **overrides))  # type: ignore[arg-type]
+    write_solve_outputs(result, out_dir)
+    return result
+
+
+def write_solve_outputs(result: SolveResult, out_dir: Path) -> None:
+    """roster.csv and solve.json of a solve."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if result.roster is not None:
+        write_roster(result.roster, out_dir / "roster.csv")
+    write_json_safely(out_dir / "solve.json", solve_summary(result))
+
+
+def load_roster(scenario: Scenario, roster_file: Path) -> Roster:
+    """Read a roster file against a scenario's ids."""
+    if not roster_file.exists():
+        raise InputError(roster_file, "roster file not found")
+    return read_roster(roster_file, scenario)
+
+
+def run_simulate(
+    scenario_dir: Path,
+    roster_file: Path,
+    out_dir: Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> tuple[Scenario, SimulationResult]:
+    """``simulate``: simulate a roster; write kpis.json and visits.csv to ``out_dir``."""
+    scenario = load_scenario(scenario_dir)
+    roster = load_roster(scenario, roster_file)
+    result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers)
+    write_simulation(result, out_dir)
+    return scenario, result
+
+
+def run_check(scenario_dir: Path, roster_file: Path) -> tuple[Scenario, list[Violation]]:
+    """``check``: every hard-rule violation of a roster file."""
+    scenario = load_scenario(scenario_dir)
+    return scenario, check_roster(scenario, load_roster(scenario, roster_file))
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario rostered and simulated."""
+
+    scenario: Scenario
+    solve: SolveResult
+    simulation: SimulationResult
+
+
+def roster_and_simulate(
+    scenario: Scenario,
+    params: SolveParams,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> ScenarioRun:
+    """Solve a scenario, then simulate its roster."""
+    solved = roster_scenario(scenario, params)
+    assert solved.roster is not None, "an unknown solve has no roster to simulate"
+    simulation = simulate(scenario, solved.roster, replications=replications, seed=seed, workers=workers)
+    return ScenarioRun(scenario, solved, simulation)
+
+
+def run_compare(
+    scenario_a: Path,
+    scenario_b: Path,
+    out_dir: Path,
+    time_limit_s: float | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> tuple[ScenarioRun, ScenarioRun, ComparisonResult]:
+    """``compare``: roster and simulate both scenarios with the same random numbers."""
+    runs = []
+    for folder, label in ((scenario_a, "a"), (scenario_b, "b")):
+        scenario = load_scenario(folder)
+        params = solve_params(scenario, time_limit_s=time_limit_s)
+        sim_seed = scenario.simulation.seed if seed is None else seed
+        run = roster_and_simulate(scenario, params, replications=replications, seed=sim_seed)
+        write_solve_outputs(run.solve, out_dir / label)
+        write_simulation(run.simulation, out_dir / label)
+        runs.append(run)
+    comparison = compare_simulations(runs[0].simulation, runs[1].simulation)
+    comparison = replace(comparison, label_a=runs[0].scenario.name, label_b=runs[1].scenario.name)
+    write_comparison(comparison, out_dir)
+    return runs[0], runs[1], comparison
+
+
+def run_demo(
+    out_dir: Path,
+    scenario_dir: Path = DEFAULT_SCENARIO,
+    time_limit_s: float | None = None,
+    replications: int | None = None,
+) -> ScenarioRun:
+    """``demo``: the bundled scenario end to end; outputs in ``out_dir``."""
+    scenario = load_scenario(scenario_dir)
+    run = roster_and_simulate(
+        scenario, solve_params(scenario, time_limit_s=time_limit_s), replications=replications
+    )
+    write_solve_outputs(run.solve, out_dir)
+    write_simulation(run.simulation, out_dir)
+    return run

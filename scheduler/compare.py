@@ -1,0 +1,114 @@
+"""Comparing two simulated scenarios run with common random numbers.
+
+Replication ``r`` of both scenarios uses the same seed, so differences are
+taken replication by replication (paired) and their 95% interval comes from
+the spread of the paired differences (Student t).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from scipy import stats
+
+from scheduler.output import write_text_safely
+from scheduler.sim import SimulationResult
+
+#: KPIs shown in a comparison, in order (the contract's kpis.json keys).
+COMPARED_KPIS = (
+    "patients",
+    "within_booking_window_share",
+    "booking_lead_days_mean",
+    "booking_lead_days_p90",
+    "mean_wait_min",
+    "p90_wait_min",
+    "max_queue_len",
+    "mean_queues_per_patient",
+    "doctor_utilisation",
+    "overtime_min_per_session",
+    "unserved_patients",
+)
+
+
+def mean_ci95(values: pd.Series) -> tuple[float, float]:
+    """Mean and half-width of its 95% confidence interval (0 for one value)."""
+    values = values.dropna()
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan
+    mean = float(values.mean())
+    if n == 1:
+        return mean, 0.0
+    half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+    return mean, half
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """KPIs of A and B side by side with paired differences."""
+
+    table: pd.DataFrame  #: kpi, a, a_ci95, b, b_ci95, b_minus_a, b_minus_a_ci95
+    headline: str
+    label_a: str = "A"
+    label_b: str = "B"
+
+
+def compare_simulations(a: SimulationResult, b: SimulationResult) -> ComparisonResult:
+    """Paired comparison of two simulations' per-replication KPIs."""
+    rep_a, rep_b = a.per_replication.reset_index(drop=True), b.per_replication.reset_index(drop=True)
+    n = min(len(rep_a), len(rep_b))
+    rep_a, rep_b = rep_a.iloc[:n], rep_b.iloc[:n]
+    rows = []
+    for kpi in COMPARED_KPIS:
+        if kpi not in rep_a or kpi not in rep_b:
+            continue
+        mean_a, half_a = mean_ci95(rep_a[kpi])
+        mean_b, half_b = mean_ci95(rep_b[kpi])
+        diff, half_diff = mean_ci95(rep_b[kpi] - rep_a[kpi])
+        rows.append(
+            {"kpi": kpi, "a": mean_a, "a_ci95": half_a, "b": mean_b, "b_ci95": half_b,
+             "b_minus_a": diff, "b_minus_a_ci95": half_diff}
+        )
+    table = pd.DataFrame(rows)
+    within_a = rep_a["within_booking_window_share"] * rep_a["patients"]
+    within_b = rep_b["within_booking_window_share"] * rep_b["patients"]
+    diff, half = mean_ci95(within_b - within_a)
+    if abs(diff) <= half:
+        headline = (
+            f"Neither scenario serves measurably more patients inside the booking window "
+            f"(B - A = {diff:+.1f} ± {half:.1f} patients)."
+        )
+    else:
+        more, less = ("B", "A") if diff > 0 else ("A", "B")
+        headline = (
+            f"{more} serves {abs(diff):.1f} ± {half:.1f} more patients inside the booking window "
+            f"than {less} (95% interval, {n} paired replications)."
+        )
+    return ComparisonResult(table, headline)
+
+
+def comparison_markdown(result: ComparisonResult) -> str:
+    """The comparison as a Markdown table with the headline."""
+    lines = [
+        f"A: {result.label_a}  ",
+        f"B: {result.label_b}",
+        "",
+        "| KPI | A | B | B - A (95% CI) |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in result.table.itertuples():
+        lines.append(
+            f"| {row.kpi} | {row.a:.3f} ± {row.a_ci95:.3f} | {row.b:.3f} ± {row.b_ci95:.3f} "
+            f"| {row.b_minus_a:+.3f} ± {row.b_minus_a_ci95:.3f} |"
+        )
+    lines += ["", result.headline, ""]
+    return "\n".join(lines)
+
+
+def write_comparison(result: ComparisonResult, out_dir: Path) -> None:
+    """compare.csv and compare.md in ``out_dir``."""
+    write_text_safely(out_dir / "compare.csv", result.table.to_csv(index=False, float_format="%.6g"))
+    write_text_safely(out_dir / "compare.md", comparison_markdown(result))
