@@ -56,9 +56,9 @@ def build_model(
     """Encode ``scenario`` as a CP-SAT model under the given rules."""
     ctx = BuildContext(scenario)
     for date in scenario.dates:
-        for session in scenario.open_sessions(date):
+        for session in scenario.sessions:
             for doctor in scenario.doctors:
-                for site_id in doctor.sites:
+                for site_id in scenario.sites:
                     if forbidding_rule(scenario, doctor, date, session, site_id, hard_rules) is None:
                         ctx.add_work_variable(doctor, date, session, site_id)
     ctx.index()

@@ -78,7 +78,7 @@ def add_coverage(ctx: BuildContext) -> Coverage:
         day = row.date
         while day <= min(row.date + window, last_date):
             sessions = (
-                [row.session_id] if row.session_id else [s.session_id for s in scenario.open_sessions(day)]
+                [row.session_id] if row.session_id else [s.session_id for s in scenario.sessions]
             )
             for session_id in sessions:
                 for clinic in stream.clinics:

@@ -16,7 +16,9 @@ def assign_rooms(
     """Rooms for doctors holding one session at one site: own department's rooms
     first, then shared rooms, each in room-id order.
 
-    The solver's room rule guarantees enough rooms; a shortfall raises.
+    The solver's room rule guarantees enough rooms. Only a model built without
+    that rule can leave doctors over; they share the last room they could use
+    (or any room of the site), so that :mod:`scheduler.check` can report it.
     """
     own: dict[str, list[Room]] = defaultdict(list)
     shared: list[Room] = []
@@ -32,10 +34,14 @@ def assign_rooms(
             placed[doctor_id] = rooms.pop(0)
         else:
             waiting.append(doctor_id)
+    site_rooms = sorted((r for r in scenario.rooms if r.site_id == site_id), key=lambda r: r.room_id)
     for doctor_id in waiting:
-        if not shared:
-            raise RuntimeError(f"no room left at {site_id} for {doctor_id}")
-        placed[doctor_id] = shared.pop(0)
+        if shared:
+            placed[doctor_id] = shared.pop(0)
+        else:
+            department = scenario.doctor(doctor_id).department
+            usable = [r for r in site_rooms if r.department in (None, department)] or site_rooms
+            placed[doctor_id] = usable[-1] if usable else Room(site_id, "", None)
     return placed
 
 
