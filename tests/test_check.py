@@ -20,6 +20,9 @@ from builders import (
     make_scenario,
     unavailable,
 )
+from builders import (
+    clean_roster as clean_roster_of,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -525,3 +528,93 @@ def test_rules_do_not_import_solver_code() -> None:
     source = Path(check_module.__file__).read_text(encoding="utf-8")
     assert "scheduler.solver" not in source and "ortools" not in source
 
+
+
+# --- properties ---------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(keep=st.lists(st.booleans(), min_size=8, max_size=8))
+def test_any_part_of_a_clean_roster_is_clean(keep: list[bool]) -> None:
+    """Dropping rows from a clean two-site roster never creates a violation."""
+    s = make_scenario()
+    rows = clean_roster_of(s).assignments
+    part = make_roster(*(a for a, kept in zip(rows, keep, strict=True) if kept))
+    assert check_roster(s, part) == []
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_duplicating_any_row_double_books_doctor_and_room(index: int) -> None:
+    """A repeated row is both a double-booked doctor (rule 1) and room (rule 2)."""
+    s = make_scenario()
+    rows = clean_roster_of(s).assignments
+    violations = check_roster(s, make_roster(*rows, rows[index]))
+    assert sorted(v.rule for v in violations) == [1, 2]
+    assert all(v.date == rows[index].date and v.session_id == rows[index].session_id
+               for v in violations)
+
+
+# --- a hand-written roster.csv on the bundled tiny scenario ---------------------------
+
+TINY = Path(__file__).parent / "data" / "tiny"
+PLANTED_CSV = """\
+date,session,site_id,room_id,department,doctor_id,clinic,start,end,slots,booking_open_slots
+2026-11-30,AM,MAIN,M1,internal_medicine,D01,expert,08:00,12:00,12,6
+2026-11-30,AM,EAST,E1,internal_medicine,D01,expert,08:00,12:00,12,6
+2026-12-01,AM,MAIN,M1,internal_medicine,D02,general,08:00,12:00,20,20
+2026-12-01,PM,MAIN,M2,internal_medicine,D03,general,13:30,17:30,20,20
+2026-12-01,PM,MAIN,M2,dental,D04,general,13:30,17:30,12,12
+2026-12-02,AM,EAST,E1,dental,D04,general,08:00,12:00,12,12
+2026-12-02,EVE,MAIN,M1,internal_medicine,D02,general,18:00,21:00,15,15
+2026-12-03,AM,MAIN,M1,internal_medicine,D02,general,08:00,12:00,20,20
+"""
+
+
+@pytest.fixture
+def tiny() -> Scenario:
+    """The bundled tiny scenario folder, loaded by the real loader."""
+    if not (TINY / "scenario.yaml").exists():
+        pytest.skip("tests/data/tiny is absent")
+    from scheduler.scenario import load_scenario
+
+    return load_scenario(TINY)
+
+
+def test_planted_violations_in_a_hand_written_file(tiny: Scenario, tmp_path: Path) -> None:
+    """The issue's five planted violations, read from CSV, are each found and named."""
+    from scheduler.roster_io import read_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text(PLANTED_CSV, encoding="utf-8")
+    violations = check_roster(tiny, read_roster(path, tiny))
+    assert [(v.rule, v.doctor_id, v.date.isoformat(), v.session_id) for v in violations] == [
+        (1, "D01", "2026-11-30", "AM"),
+        (4, "D02", "2026-12-01", "AM"),
+        (2, None, "2026-12-01", "PM"),
+        (1, "D04", "2026-12-02", "AM"),
+        (7, "D02", "2026-12-03", "AM"),
+    ]
+    text = [v.message for v in violations]
+    assert text[0] == ("Dr Wang Li (D01) is rostered twice on Mon 2026-11-30 AM: "
+                       "room E1 at EAST and room M1 at MAIN")
+    assert text[1] == ("Dr Zhang Wei (D02) is rostered on Tue 2026-12-01 AM in room M1 at MAIN "
+                       "but is unavailable all day (annual leave)")
+    assert text[2] == ("Room M2 at MAIN is given to 2 doctors on Tue 2026-12-01 PM: "
+                       "Dr Li Na (D03) and Dr Chen Jie (D04)")
+    assert text[3] == ("Dr Chen Jie (D04) is rostered in room E1 at EAST on Wed 2026-12-02 AM, "
+                       "but is not registered to practise at EAST (registered sites: MAIN)")
+    assert text[4] == ("Dr Zhang Wei (D02) works the evening session Wed 2026-12-02 EVE "
+                       "(until 21:00) and is rostered again the next morning, Thu 2026-12-03 AM "
+                       "(from 08:00): no rest after the evening clinic")
+
+
+def test_solver_roster_passes_check(tiny: Scenario) -> None:
+    """The solver's roster for the tiny scenario breaks no hard rule (independent check)."""
+    from scheduler.solver.build import build_model
+    from scheduler.solver.solve import SolveParams, solve
+
+    result = solve(build_model(tiny), SolveParams(time_limit_s=10, seed=1, workers=2))
+    assert len(result.roster) > 0
+    assert check_roster(tiny, result.roster) == [], format_violations(
+        check_roster(tiny, result.roster)
+    )
