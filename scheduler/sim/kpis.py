@@ -1,0 +1,147 @@
+"""KPIs of one replication, and their mean and 95% confidence half-width over replications.
+
+Per replication (empty sets give 0):
+
+``mean_wait_min``, ``p90_wait_min``, ``max_wait_min``
+    consultation-queue join to consultation start over seen patients [min].
+``max_queue_len``
+    longest consultation queue (own-doctor or department walk-in queue) [patients].
+``mean_queues_per_patient``
+    stations queued at per seen patient (registration, consultation, payment).
+``doctor_utilisation``
+    consultation minutes / rostered session minutes [-] (over 1 with overtime).
+``overtime_min_per_session``
+    minutes doctors stay past session end, per doctor-session [min].
+``booking_lead_days_mean``, ``booking_lead_days_p90``
+    slot date - demand date of booked patients [days].
+``within_booking_window_share``
+    patients booked with lead time within ``booking_window_days`` or seen as
+    walk-ins, over all demand patients [-].
+``unserved_patients``
+    booked patients with no slot plus walk-ins turned away.
+``patients``
+    demand patients.
+
+Extras: ``seen_patients``, ``booked_patients``, ``no_slot_patients``,
+``walk_in_patients``, ``walk_ins_turned_away``, ``walk_in_share_served``,
+``no_shows``, ``no_show_rate`` (of booked patients), ``mean_wait_booked_min``,
+``mean_wait_walk_in_min``, ``mean_registration_wait_min``,
+``mean_payment_wait_min``, ``mean_time_in_clinic_min`` (arrival to payment
+end), ``max_overtime_min``, ``doctor_sessions``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy import stats
+
+from scheduler.sim.booking import BOOKED, NO_SLOT, TURNED_AWAY, WALK_IN
+from scheduler.sim.plan import SimPlan
+from scheduler.sim.replication import Outcome
+
+#: The KPI keys kpis.json must carry (CONTRACT.md), each also with ``_ci95``.
+CONTRACT_KEYS: tuple[str, ...] = (
+    "mean_wait_min",
+    "p90_wait_min",
+    "max_queue_len",
+    "mean_queues_per_patient",
+    "doctor_utilisation",
+    "overtime_min_per_session",
+    "booking_lead_days_mean",
+    "booking_lead_days_p90",
+    "within_booking_window_share",
+    "unserved_patients",
+    "patients",
+)
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else 0.0
+
+
+def _p90(values: np.ndarray) -> float:
+    return float(np.percentile(values, 90)) if values.size else 0.0
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else 0.0
+
+
+def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
+    """Every KPI of one replication (see the module docstring for definitions and units)."""
+    status = outcome.booking.status
+    seen = outcome.seen
+    wait = (outcome.consult_start_min - outcome.queue_join_min)[seen]
+    walk_in_demand = outcome.draws.walk_in
+    booked = status == BOOKED
+    admitted_walk_ins = status == WALK_IN
+    lead = outcome.booking.lead_days[booked]
+    stations = (
+        np.isfinite(outcome.registration_start_min[seen]).astype(int)
+        + np.isfinite(outcome.consult_start_min[seen])
+        + np.isfinite(outcome.payment_start_min[seen])
+    )
+    session_min = np.array([d.end_min - d.start_min for d in plan.doctors], dtype=float)
+    ends = np.array([d.end_min for d in plan.doctors], dtype=float)
+    overtime = np.maximum(outcome.doctor_finish_min - ends, 0.0)
+    within = (booked & (outcome.booking.lead_days <= plan.booking_window_days)) | admitted_walk_ins
+    arrived = np.isfinite(outcome.registration_start_min)
+    paid = np.isfinite(outcome.payment_start_min)
+    n = len(status)
+    return {
+        "patients": float(n),
+        "mean_wait_min": _mean(wait),
+        "p90_wait_min": _p90(wait),
+        "max_wait_min": float(wait.max()) if wait.size else 0.0,
+        "max_queue_len": float(outcome.max_queue_len),
+        "mean_queues_per_patient": _mean(stations.astype(float)),
+        "doctor_utilisation": _ratio(outcome.doctor_busy_min.sum(), session_min.sum()),
+        "overtime_min_per_session": _mean(overtime),
+        "max_overtime_min": float(overtime.max()) if overtime.size else 0.0,
+        "doctor_sessions": float(len(plan.doctors)),
+        "booking_lead_days_mean": _mean(lead),
+        "booking_lead_days_p90": _p90(lead),
+        "within_booking_window_share": _ratio(within.sum(), n),
+        "unserved_patients": float(np.isin(status, (NO_SLOT, TURNED_AWAY)).sum()),
+        "seen_patients": float(seen.sum()),
+        "booked_patients": float(booked.sum()),
+        "no_slot_patients": float((status == NO_SLOT).sum()),
+        "walk_in_patients": float(walk_in_demand.sum()),
+        "walk_ins_turned_away": float((status == TURNED_AWAY).sum()),
+        "walk_in_share_served": _ratio(admitted_walk_ins.sum(), walk_in_demand.sum()),
+        "no_shows": float(outcome.no_show.sum()),
+        "no_show_rate": _ratio(outcome.no_show.sum(), booked.sum()),
+        "mean_wait_booked_min": _mean(wait[booked[seen]]),
+        "mean_wait_walk_in_min": _mean(wait[admitted_walk_ins[seen]]),
+        "mean_registration_wait_min": _mean(
+            (outcome.registration_start_min - outcome.arrival_min)[arrived]
+        ),
+        "mean_payment_wait_min": _mean(
+            (outcome.payment_start_min - outcome.consult_end_min)[paid]
+        ),
+        "mean_time_in_clinic_min": _mean((outcome.payment_end_min - outcome.arrival_min)[paid]),
+    }
+
+
+def ci95_half_width(values: Sequence[float] | np.ndarray) -> float:
+    """Half-width of the 95% Student-t confidence interval of the mean; 0 for < 2 values."""
+    x = np.asarray(values, dtype=float)
+    if x.size < 2:
+        return 0.0
+    sd = float(x.std(ddof=1))
+    return float(stats.t.ppf(0.975, x.size - 1) * sd / math.sqrt(x.size)) if sd > 0 else 0.0
+
+
+def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """Mean of every KPI over replications, plus ``<key>_ci95`` half-widths."""
+    summary: dict[str, float] = {}
+    if not per_replication:
+        return summary
+    for key in per_replication[0]:
+        values = np.array([kpis[key] for kpis in per_replication], dtype=float)
+        summary[key] = float(values.mean())
+        summary[f"{key}_ci95"] = ci95_half_width(values)
+    return summary

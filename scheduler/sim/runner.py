@@ -1,0 +1,149 @@
+"""Replications (serial or in worker processes), the result object and its files."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from scheduler.model import Roster, Scenario
+from scheduler.sim.distributions import Models, default_models
+from scheduler.sim.kpis import replication_kpis, summarise
+from scheduler.sim.plan import SimPlan, build_plan
+from scheduler.sim.records import Visit
+from scheduler.sim.replication import run_replication, visit_rows
+
+#: Decimal places of floats in kpis.json.
+KPI_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    kpis
+        Mean of each KPI over replications, ``<key>_ci95`` its 95% Student-t
+        half-width (0 with one replication), plus ``replications`` and ``seed``.
+        Units as in :mod:`scheduler.sim.kpis`.
+    per_replication
+        One row per replication (column ``replication`` plus every KPI).
+    visits
+        One row per demand patient per replication (columns of
+        :class:`~scheduler.sim.records.Visit`).
+    """
+
+    kpis: dict[str, float]
+    per_replication: pd.DataFrame
+    visits: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _ReplicationOutput:
+    replication: int
+    kpis: dict[str, float]
+    visits: list[Visit]
+
+
+def _run_chunk(
+    plan: SimPlan, models: Models, seed: int, replications: Sequence[int]
+) -> list[_ReplicationOutput]:
+    """Run some replications (a worker process's share)."""
+    out = []
+    for r in replications:
+        outcome = run_replication(plan, models, seed, r)
+        out.append(_ReplicationOutput(r, replication_kpis(plan, outcome), visit_rows(plan, outcome)))
+    return out
+
+
+def default_workers() -> int:
+    """min(2, number of CPUs)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def simulate(
+    scenario: Scenario,
+    roster: Roster,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    models: Models | None = None,
+) -> SimulationResult:
+    """Simulate a roster for a scenario's demand over several replications.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (demand, departments, ``simulation`` settings).
+    roster
+        The doctor-sessions to simulate.
+    replications
+        Number of independent replications; default ``scenario.simulation.replications``.
+    seed
+        Root seed; default ``scenario.simulation.seed``. Replication ``r`` uses
+        ``SeedSequence(seed, spawn_key=(r, demand-row key))`` per demand row, so
+        results do not depend on ``workers`` and scenarios with the same demand
+        share random numbers.
+    workers
+        Worker processes; 1 runs serially; default ``min(2, os.cpu_count())``.
+    models
+        Random models (see :mod:`scheduler.sim.distributions`); default
+        :func:`~scheduler.sim.distributions.default_models` of the scenario's settings.
+    """
+    settings = scenario.simulation
+    n_reps = settings.replications if replications is None else int(replications)
+    root_seed = settings.seed if seed is None else int(seed)
+    if n_reps < 1:
+        raise ValueError(f"replications must be at least 1, got {n_reps}")
+    n_workers = default_workers() if workers is None else max(1, int(workers))
+    n_workers = min(n_workers, n_reps)
+    plan = build_plan(scenario, roster)
+    chosen = default_models(settings) if models is None else models
+    reps = list(range(n_reps))
+    if n_workers == 1:
+        outputs = _run_chunk(plan, chosen, root_seed, reps)
+    else:
+        chunks = [reps[k::n_workers] for k in range(n_workers)]
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            futures = [pool.submit(_run_chunk, plan, chosen, root_seed, c) for c in chunks]
+            outputs = [o for f in futures for o in f.result()]
+    outputs.sort(key=lambda o: o.replication)
+    per_rep = [o.kpis for o in outputs]
+    kpis = summarise(per_rep)
+    kpis["replications"] = n_reps
+    kpis["seed"] = root_seed
+    per_replication = pd.DataFrame(
+        [{"replication": o.replication, **o.kpis} for o in outputs]
+    )
+    visits = pd.DataFrame(
+        [v for o in outputs for v in o.visits], columns=list(Visit._fields)
+    )
+    return SimulationResult(kpis=kpis, per_replication=per_replication, visits=visits)
+
+
+def _rounded(value: float) -> float | int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    value = float(value)
+    if not math.isfinite(value):
+        return 0.0
+    return round(value, KPI_DECIMALS)
+
+
+def write_simulation(result: SimulationResult, out_dir: Path) -> None:
+    """Write ``kpis.json`` (sorted keys, floats to 4 decimals) and ``visits.csv`` to ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    kpis = {key: _rounded(value) for key, value in result.kpis.items()}
+    (out_dir / "kpis.json").write_text(
+        json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    result.visits.to_csv(out_dir / "visits.csv", index=False, float_format="%.3f")

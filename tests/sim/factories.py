@@ -1,0 +1,155 @@
+"""Hand-built scenarios and rosters for the simulator's tests, straight from the dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from scheduler.model import (
+    Assignment,
+    DemandForecast,
+    Department,
+    Doctor,
+    Room,
+    Roster,
+    Rules,
+    Scenario,
+    SessionTemplate,
+    SimulationSettings,
+    Site,
+    SolverSettings,
+    Targets,
+)
+from scheduler.slots import booking_open_slots, session_slots
+
+#: A Monday: first day of every test horizon.
+MONDAY = dt.date(2026, 11, 30)
+AM = SessionTemplate("AM", 8 * 60, 12 * 60, evening=False)
+PM = SessionTemplate("PM", 13 * 60 + 30, 17 * 60 + 30, evening=False)
+
+
+def make_scenario(
+    *,
+    demand: tuple[DemandForecast, ...] = (),
+    doctors: tuple[Doctor, ...] = (),
+    departments: dict[str, Department] | None = None,
+    sites: tuple[str, ...] = ("MAIN",),
+    days: int = 1,
+    simulation: SimulationSettings | None = None,
+    targets: Targets | None = None,
+) -> Scenario:
+    """A scenario with sessions AM and PM every day and the given tables."""
+    departments = departments or {"MED": Department("MED", 12.0, 20.0, None)}
+    return Scenario(
+        name="sim test",
+        start_date=MONDAY,
+        days=days,
+        sessions=(AM, PM),
+        opening={"weekday": ("AM", "PM"), "saturday": ("AM", "PM"), "sunday": ("AM", "PM"),
+                 "holiday": ()},
+        holidays=frozenset(),
+        rules=Rules(),
+        targets=targets or Targets(),
+        solver=SolverSettings(),
+        simulation=simulation or SimulationSettings(),
+        sites={s: Site(s, s, "secondary") for s in sites},
+        travel_min={},
+        rooms=tuple(Room(s, f"{s}-{k}", None) for s in sites for k in range(40)),
+        departments=departments,
+        doctors=doctors,
+        unavailability=(),
+        demand=demand,
+    )
+
+
+def assignment(
+    scenario: Scenario,
+    doctor: Doctor,
+    date: dt.date,
+    session: SessionTemplate = AM,
+    *,
+    site_id: str | None = None,
+    room: int = 0,
+    slots: int | None = None,
+    open_slots: int | None = None,
+) -> Assignment:
+    """One roster row with slots from :mod:`scheduler.slots` unless given."""
+    dept = scenario.departments[doctor.department]
+    n = session_slots(session, dept, doctor.clinic) if slots is None else slots
+    site = site_id or doctor.home_site
+    return Assignment(
+        date=date,
+        session_id=session.session_id,
+        site_id=site,
+        room_id=f"{site}-{room}",
+        department=doctor.department,
+        doctor_id=doctor.doctor_id,
+        clinic=doctor.clinic,
+        start_min=session.start_min,
+        end_min=session.end_min,
+        slots=n,
+        booking_open_slots=(
+            booking_open_slots(n, doctor.clinic, scenario.targets)
+            if open_slots is None else open_slots
+        ),
+    )
+
+
+def doctor(doctor_id: str, department: str = "MED", title: str = "attending",
+           site: str = "MAIN") -> Doctor:
+    """A doctor at one site."""
+    return Doctor(doctor_id, doctor_id, department, title, (site,), 9, False, True)
+
+
+def one_doctor_case(
+    patients: int = 20, *, simulation: SimulationSettings | None = None, days: int = 1,
+    open_slots: int | None = None,
+) -> tuple[Scenario, Roster]:
+    """One general doctor, one AM session (20 slots of 12 min), ``patients`` on Monday."""
+    doc = doctor("D1")
+    scenario = make_scenario(
+        demand=(DemandForecast(MONDAY, "MAIN", "MED", patients),),
+        doctors=(doc,),
+        simulation=simulation,
+        days=days,
+    )
+    roster = Roster(tuple(
+        assignment(scenario, doc, MONDAY + dt.timedelta(days=k), open_slots=open_slots)
+        for k in range(days)
+    ))
+    return scenario, roster
+
+
+def big_week(doctors_per_site: int = 30, sites: tuple[str, ...] = ("MAIN", "EAST"),
+             patients_per_session_doctor: float = 16.0) -> tuple[Scenario, Roster]:
+    """A 60-doctor, 2-site, 7-day case like a real week (about 8,000 demand patients).
+
+    Six departments; every fifth doctor a chief (expert clinic); each doctor works
+    AM and PM on weekdays and AM on Saturday; demand per (day, site,
+    department) is ``patients_per_session_doctor`` per rostered doctor-session.
+    """
+    depts = ("MED", "SUR", "PED", "OBG", "ENT", "DEN")
+    departments = {d: Department(d, 12.0 + k, 20.0 + k, None) for k, d in enumerate(depts)}
+    doctors = tuple(
+        doctor(f"{s}{k:02d}", depts[k % len(depts)], "chief" if k % 5 == 0 else "attending", s)
+        for s in sites for k in range(doctors_per_site)
+    )
+    scenario = make_scenario(doctors=doctors, departments=departments, sites=sites, days=7)
+    rows = []
+    for day in range(7):
+        date = MONDAY + dt.timedelta(days=day)
+        sessions = (AM,) if day == 5 else (() if day == 6 else (AM, PM))
+        for s, session in enumerate(sessions):
+            for k, doc in enumerate(d for d in doctors):
+                rows.append(assignment(scenario, doc, date, session, room=k % 40))
+    roster = Roster(tuple(rows))
+    counts: dict[tuple[dt.date, str, str], int] = {}
+    for a in rows:
+        key = (a.date, a.site_id, a.department)
+        counts[key] = counts.get(key, 0) + 1
+    demand = tuple(
+        DemandForecast(date, site, dept, int(round(n * patients_per_session_doctor)),
+                       expert_share=0.2)
+        for (date, site, dept), n in sorted(counts.items())
+    )
+    return dataclasses.replace(scenario, demand=demand), roster
