@@ -385,12 +385,15 @@ class _Hospital:
                 ("departments", "sites", "doctors", "rooms", "availability", "requests",
                  "demand", "evening"),
                 streams,
+                strict=True,
             )
         }
         self.dates = [start_date + dt.timedelta(days=i) for i in range(days)]
         self.extended_hours = extended_hours
         self.site_ids = [f"S{i + 1}" for i in range(n_sites)]
-        self.site_specs = dict(zip(self.site_ids, SITE_CATALOGUE))
+        self.site_specs = dict(
+            zip(self.site_ids, SITE_CATALOGUE[: len(self.site_ids)], strict=True)
+        )
         self.departments = self._draw_departments(n_departments)
         self.site_rows, self.travel_rows = self._draw_sites()
         self.doctors = self._draw_doctors(n_doctors)
@@ -438,8 +441,8 @@ class _Hospital:
             [self.site_specs[s].doctor_weight * d.volume_weight for s, d in cells]
         ) * rng.uniform(0.85, 1.15, size=len(cells))
         per_cell = _apportion(n_doctors, weights, minimum=2 if n_doctors >= 2 * len(cells) else 1)
-        titles = [t for t, count in zip(TITLE_MIX, _apportion(n_doctors, np.array(
-            list(TITLE_MIX.values())), minimum=0)) for _ in range(count)]
+        title_counts = _apportion(n_doctors, np.array(list(TITLE_MIX.values())), minimum=0)
+        titles = [t for t, count in zip(TITLE_MIX, title_counts, strict=True) for _ in range(count)]
         titles = [titles[i] for i in rng.permutation(n_doctors)]
         _spread_experts(titles, per_cell)
         names = _draw_names(rng, n_doctors)
@@ -447,7 +450,7 @@ class _Hospital:
         evening = set(rng.permutation(n_doctors)[: round(EVENING_SHARE * n_doctors)].tolist())
         weekend = set(rng.permutation(n_doctors)[: round(WEEKEND_SHARE * n_doctors)].tolist())
         drafts: list[_DoctorDraft] = []
-        for (site, spec), count in zip(cells, per_cell):
+        for (site, spec), count in zip(cells, per_cell, strict=True):
             for _ in range(count):
                 i = len(drafts)
                 title = titles[i]
