@@ -514,6 +514,8 @@ def travel_between_sites(scenario: Scenario, roster: Roster) -> list[Violation]:
         for first, second in pairwise(ordered):
             if first.site_id == second.site_id or second.start_min < first.end_min:
                 continue  # same site, or overlapping (rule 1 reports it)
+            if first.site_id not in scenario.sites or second.site_id not in scenario.sites:
+                continue  # an unknown site (rule 1 reports it)
             who = _doctor_name(scenario, doctor_id)
             where = dict(doctor_id=doctor_id, session_id=second.session_id,
                          site_id=second.site_id, room_id=second.room_id)

@@ -618,3 +618,14 @@ def test_solver_roster_passes_check(tiny: Scenario) -> None:
     assert check_roster(tiny, result.roster) == [], format_violations(
         check_roster(tiny, result.roster)
     )
+
+
+def test_unknown_site_is_reported_once(scenario: Scenario) -> None:
+    """A row at a site the scenario lacks is a rule-1 violation only (no travel noise)."""
+    roster = make_roster(
+        make_assignment(scenario, "D1", MONDAY, "AM"),
+        make_assignment(scenario, "D1", MONDAY, "PM", site_id="WEST", room_id="W1"),
+    )
+    violations = check_roster(scenario, roster)
+    assert [v.rule for v in violations] == [1, 2]  # unregistered site; W1 not a room of WEST
+    assert "WEST is not a registered site of this scenario" in violations[0].message
