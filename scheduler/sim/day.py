@@ -153,10 +153,7 @@ def simulate_day(
                     break
                 event = env.event()
                 idle[d] = event
-                if env.now < doc.end_min:
-                    yield event | env.timeout(doc.end_min - env.now)
-                else:
-                    yield event
+                yield event
                 idle[d] = None
                 continue
             consult_start[i] = env.now
@@ -169,8 +166,10 @@ def simulate_day(
         active[g] -= 1
         finish[d] = max(env.now, doc.end_min)
 
-    for d in range(len(doctors)):
+    for d, doc in enumerate(doctors):
         env.process(doctor(d))
+        # wake an idle doctor at session end, to check whether they may leave
+        env.timeout(doc.end_min).callbacks.append(lambda _event, d=d: wake(d))
     for i in range(n):
         env.process(patient(i))
     env.run()

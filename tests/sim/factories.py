@@ -121,7 +121,7 @@ def one_doctor_case(
 
 
 def big_week(doctors_per_site: int = 30, sites: tuple[str, ...] = ("MAIN", "EAST"),
-             patients_per_session_doctor: float = 16.0) -> tuple[Scenario, Roster]:
+             patients_per_session_doctor: float = 12.5) -> tuple[Scenario, Roster]:
     """A 60-doctor, 2-site, 7-day case like a real week (about 8,000 demand patients).
 
     Six departments; every fifth doctor a chief (expert clinic); each doctor works
