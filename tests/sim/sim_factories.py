@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 from scheduler.model import (
     Assignment,
@@ -22,6 +23,8 @@ from scheduler.model import (
 )
 from scheduler.slots import booking_open_slots, session_slots
 
+#: Shared calibration data (absent on some machines: tests marked ``data`` skip then).
+DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 #: A Monday: first day of every test horizon.
 MONDAY = dt.date(2026, 11, 30)
 AM = SessionTemplate("AM", 8 * 60, 12 * 60, evening=False)
