@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import typing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ from scheduler.sim.replication import run_replication, visit_rows
 
 #: Decimal places of floats in kpis.json.
 KPI_DECIMALS = 4
+#: Column dtypes of ``SimulationResult.visits`` (also when it is empty).
+VISIT_DTYPES: dict[str, str] = {
+    name: {int: "int64", float: "float64", bool: "bool", str: "object"}[kind]
+    for name, kind in typing.get_type_hints(Visit).items()
+}
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def simulate(
     )
     visits = pd.DataFrame(
         [v for o in outputs for v in o.visits], columns=list(Visit._fields)
-    )
+    ).astype(VISIT_DTYPES)
     return SimulationResult(kpis=kpis, per_replication=per_replication, visits=visits)
 
 
