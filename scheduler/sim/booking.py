@@ -84,7 +84,8 @@ def _book_advance(
         day = row.date_ord
         best = None
         best_key = None
-        for key in plan.pools_for.get((row.site_id, row.department, row.session_id, expert_of[i]), ()):
+        pool_key = (row.site_id, row.department, row.session_id, expert_of[i])
+        for key in plan.pools_for.get(pool_key, ()):
             slots = plan.pools[key]
             p = pointer[key]
             while p < len(slots) and slots[p][0] < day:

@@ -180,7 +180,8 @@ def build_plan(scenario: Scenario, roster: Roster) -> SimPlan:
 
     pools_for: dict[tuple[str, str, str | None, bool], tuple[PoolKey, ...]] = {}
     session_ids: set[str | None] = {s.session_id for s in scenario.sessions} | {None}
-    site_depts = {(k[0], k[1]) for k in pools} | {(r.site_id, r.department) for r in scenario.demand}
+    site_depts = {(k[0], k[1]) for k in pools}
+    site_depts |= {(r.site_id, r.department) for r in scenario.demand}
     for site, dept in site_depts:
         for session in session_ids:
             for expert in (False, True):

@@ -65,7 +65,8 @@ def _run_chunk(
     out = []
     for r in replications:
         outcome = run_replication(plan, models, seed, r)
-        out.append(_ReplicationOutput(r, replication_kpis(plan, outcome), visit_rows(plan, outcome)))
+        kpis = replication_kpis(plan, outcome)
+        out.append(_ReplicationOutput(r, kpis, visit_rows(plan, outcome)))
     return out
 
 

@@ -142,8 +142,8 @@ def big_week(doctors_per_site: int = 30, sites: tuple[str, ...] = ("MAIN", "EAST
     for day in range(7):
         date = MONDAY + dt.timedelta(days=day)
         sessions = (AM,) if day == 5 else (() if day == 6 else (AM, PM))
-        for s, session in enumerate(sessions):
-            for k, doc in enumerate(d for d in doctors):
+        for session in sessions:
+            for k, doc in enumerate(doctors):
                 rows.append(assignment(scenario, doc, date, session, room=k % 40))
     roster = Roster(tuple(rows))
     counts: dict[tuple[dt.date, str, str], int] = {}
