@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+#: Permissions of a newly written output file (owner writes, everyone reads).
+NEW_FILE_MODE = 0o644
+
 
 def backup_name(path: Path) -> Path:
     """The first free numbered backup name, ``roster.csv.~1~``, ``.~2~``, ..."""
@@ -35,6 +38,7 @@ def write_text_safely(path: Path, text: str) -> Path | None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        os.chmod(temp, NEW_FILE_MODE)  # mkstemp makes private files; outputs are ordinary ones
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -13,11 +13,11 @@ because reporting those in words is the job of :mod:`scheduler.check`.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import io
 from pathlib import Path
 
 from scheduler.model import CLINIC_TYPES, Assignment, Roster, Scenario, format_hhmm
+from scheduler.output import write_text_safely
 from scheduler.tables import Row, read_table
 
 #: roster.csv columns, in contract order.
@@ -35,8 +35,6 @@ ROSTER_COLUMNS: tuple[str, ...] = (
     "booking_open_slots",
 )
 
-#: Permissions of a newly written roster.csv (owner writes, everyone reads).
-_NEW_FILE_MODE = 0o644
 
 
 def _sort_key(a: Assignment) -> tuple:
@@ -60,37 +58,24 @@ def _row_cells(a: Assignment) -> list[str]:
     ]
 
 
-def write_roster(roster: Roster, path: Path) -> None:
-    """Write ``roster`` to ``path`` as roster.csv.
+def roster_csv_text(roster: Roster) -> str:
+    """roster.csv content: header plus rows sorted by date, start, site, room, doctor."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ROSTER_COLUMNS)
+    for assignment in sorted(roster.assignments, key=_sort_key):
+        writer.writerow(_row_cells(assignment))
+    return buffer.getvalue()
 
-    Rows are sorted by date, start time, site, room and doctor; times are
-    ``HH:MM``. The file is written to a temporary file in the same folder and
-    then renamed onto ``path``, so nothing but ``path`` is ever replaced and a
-    failed write leaves no half-written roster behind.
 
-    Parameters
-    ----------
-    roster
-        The assignments to write.
-    path
-        Target file; its folder must exist.
+def write_roster(roster: Roster, path: Path) -> Path | None:
+    """Write ``roster`` to ``path`` as roster.csv (times ``HH:MM``).
+
+    Written atomically through :func:`scheduler.output.write_text_safely`: a
+    different file already at ``path`` (a hand-edited roster, say) is kept as a
+    numbered backup, whose path is returned.
     """
-    path = Path(path)
-    handle, tmp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(ROSTER_COLUMNS)
-            for assignment in sorted(roster.assignments, key=_sort_key):
-                writer.writerow(_row_cells(assignment))
-        # mkstemp creates a private file; give the roster ordinary permissions
-        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    return write_text_safely(Path(path), roster_csv_text(roster))
 
 
 def read_roster(path: Path, scenario: Scenario) -> Roster:

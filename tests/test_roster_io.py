@@ -83,22 +83,23 @@ def test_written_file_is_sorted_with_hhmm_times(tmp_path: Path, scenario: Scenar
 
 
 def test_write_touches_only_the_target(tmp_path: Path, clean_roster: Roster) -> None:
-    """Writing replaces the target file and leaves nothing else behind."""
+    """Writing leaves neighbours alone and keeps a different old roster as a backup."""
     neighbour = tmp_path / "solve.json"
     neighbour.write_text("{}", encoding="utf-8")
     target = tmp_path / "roster.csv"
     target.write_text("old", encoding="utf-8")
-    write_roster(clean_roster, target)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.csv", "solve.json"]
+    backup = write_roster(clean_roster, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.csv", "roster.csv.~1~", "solve.json"]
+    assert backup is not None and backup.read_text(encoding="utf-8") == "old"
     assert neighbour.read_text(encoding="utf-8") == "{}"
+    assert write_roster(clean_roster, target) is None  # same content: nothing to back up
     assert target.read_text(encoding="utf-8").startswith(",".join(ROSTER_COLUMNS))
 
 
-def test_write_into_missing_folder_fails_cleanly(tmp_path: Path, clean_roster: Roster) -> None:
-    """A missing folder is an OSError, and no file is created anywhere."""
-    with pytest.raises(OSError):
-        write_roster(clean_roster, tmp_path / "missing" / "roster.csv")
-    assert list(tmp_path.iterdir()) == []
+def test_write_creates_a_missing_folder(tmp_path: Path, clean_roster: Roster) -> None:
+    """A missing output folder is created, holding only the roster."""
+    write_roster(clean_roster, tmp_path / "missing" / "roster.csv")
+    assert [p.name for p in (tmp_path / "missing").iterdir()] == ["roster.csv"]
 
 
 def test_reads_hand_written_roster(tmp_path: Path, scenario: Scenario) -> None:
