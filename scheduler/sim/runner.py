@@ -55,7 +55,12 @@ class SimulationResult:
 class _ReplicationOutput:
     replication: int
     kpis: dict[str, float]
-    visits: list[Visit]
+    visits: pd.DataFrame  #: the replication's Visit rows as a frame (cheap to pickle)
+
+
+def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
+    """Visit rows as a DataFrame with the :data:`VISIT_DTYPES` columns."""
+    return pd.DataFrame(list(rows), columns=list(Visit._fields)).astype(VISIT_DTYPES)
 
 
 def _run_chunk(
@@ -66,7 +71,7 @@ def _run_chunk(
     for r in replications:
         outcome = run_replication(plan, models, seed, r)
         kpis = replication_kpis(plan, outcome)
-        out.append(_ReplicationOutput(r, kpis, visit_rows(plan, outcome)))
+        out.append(_ReplicationOutput(r, kpis, visits_frame(visit_rows(plan, outcome))))
     return out
 
 
@@ -130,9 +135,7 @@ def simulate(
     per_replication = pd.DataFrame(
         [{"replication": o.replication, **o.kpis} for o in outputs]
     )
-    visits = pd.DataFrame(
-        [v for o in outputs for v in o.visits], columns=list(Visit._fields)
-    ).astype(VISIT_DTYPES)
+    visits = pd.concat([o.visits for o in outputs], ignore_index=True)
     return SimulationResult(kpis=kpis, per_replication=per_replication, visits=visits)
 
 

@@ -94,3 +94,17 @@ def test_seeded_regression_values() -> None:
     result = simulate(scenario, roster, replications=5, seed=42, workers=1)
     for key, expected in REGRESSION.items():
         assert result.kpis[key] == pytest.approx(expected, abs=1e-6), key
+
+
+def test_week_scale_accounting() -> None:
+    """On a 60-doctor, 2-site week every demand patient is seen, a no-show or unserved."""
+    from sim_factories import big_week
+
+    scenario, roster = big_week()
+    result = simulate(scenario, roster, replications=2, seed=1, workers=2)
+    k = result.kpis
+    assert 7_000 <= k["patients"] <= 9_000
+    assert k["seen_patients"] + k["no_shows"] + k["unserved_patients"] == k["patients"]
+    assert 0.5 < k["doctor_utilisation"] < 1.2
+    assert k["mean_queues_per_patient"] == 3.0
+    assert 0 < k["within_booking_window_share"] <= 1
