@@ -12,7 +12,11 @@ Walk-ins come on their demand date. In a random order they take the slots of
 their department at their site that day that booking left over (held slots
 plus booking-open slots nobody booked), in their preferred session or else in a
 session drawn in proportion to its leftover slots; walk-ins beyond that
-capacity are turned away (unserved).
+capacity are turned away (unserved). A walk-in queues for the department, so
+any doctor of it may see them: ``expert_share`` only constrains booking.
+
+Follow-up visits (``followup_share``) are not modelled separately yet: they
+book like any other patient.
 """
 
 from __future__ import annotations

@@ -109,6 +109,14 @@ def simulate(
     models
         Random models (see :mod:`scheduler.sim.distributions`); default
         :func:`~scheduler.sim.distributions.default_models` of the scenario's settings.
+        They must be picklable (module-level functions or dataclass instances)
+        when ``workers > 1``.
+
+    Returns
+    -------
+    SimulationResult
+        KPIs averaged over replications with 95% half-widths, one row per
+        replication, and every patient's visit record.
     """
     settings = scenario.simulation
     n_reps = settings.replications if replications is None else int(replications)
