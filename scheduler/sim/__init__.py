@@ -1,8 +1,28 @@
 """Discrete-event simulation (SimPy) of outpatient clinic days under a roster.
 
 Public API: :func:`simulate` runs replications and returns a
-:class:`SimulationResult`; :func:`write_simulation` writes ``kpis.json`` and
-``visits.csv``. Random models are injectable (:class:`Models`).
+:class:`SimulationResult` (KPIs with 95% half-widths, one row per replication,
+one row per patient visit); :func:`write_simulation` writes ``kpis.json`` and
+``visits.csv``. Random models are injectable through :class:`Models`
+(defaults: :func:`default_models`). :data:`CONTRACT_KEYS` lists the KPI keys
+``kpis.json`` must carry.
+
+How a replication runs (modules, in order):
+
+1. :mod:`~scheduler.sim.plan`: the scenario and roster compiled once into
+   slot tables, walk-in groups and demand rows.
+2. :mod:`~scheduler.sim.patients`: each demand patient's random attributes,
+   from a generator per demand row keyed by (seed, replication, row content):
+   common random numbers across scenarios with the same demand.
+3. :mod:`~scheduler.sim.booking`: booked patients take the earliest free
+   booking-open slot; walk-ins take leftover slots on their demand day.
+4. :mod:`~scheduler.sim.day`: each site-day as SimPy processes: registration
+   desks, doctors' and departments' consultation queues, cashiers.
+5. :mod:`~scheduler.sim.kpis`: KPIs per replication, then mean and Student-t
+   95% half-width; :mod:`~scheduler.sim.runner` runs replications (in worker
+   processes when ``workers > 1``) and writes the files.
+
+Calibration constants and their sources: :mod:`~scheduler.sim.calibration`.
 """
 
 from scheduler.sim.distributions import Models, default_models
