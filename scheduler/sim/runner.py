@@ -123,6 +123,8 @@ def simulate(
     root_seed = settings.seed if seed is None else int(seed)
     if n_reps < 1:
         raise ValueError(f"replications must be at least 1, got {n_reps}")
+    if root_seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {root_seed}")
     n_workers = default_workers() if workers is None else max(1, int(workers))
     n_workers = min(n_workers, n_reps)
     plan = build_plan(scenario, roster)

@@ -108,3 +108,14 @@ def test_week_scale_accounting() -> None:
     assert 0.5 < k["doctor_utilisation"] < 1.2
     assert k["mean_queues_per_patient"] == 3.0
     assert 0 < k["within_booking_window_share"] <= 1
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"replications": 0}, "replications must be at least 1, got 0"),
+    ({"seed": -1}, "seed must be a non-negative integer, got -1"),
+])
+def test_invalid_arguments_are_rejected(kwargs, message) -> None:
+    """Zero replications or a negative seed raise ValueError naming the argument and value."""
+    scenario, roster = one_doctor_case(5)
+    with pytest.raises(ValueError, match=message):
+        simulate(scenario, roster, workers=1, **kwargs)
