@@ -110,3 +110,70 @@ def test_booking_respects_capacity_eligibility_and_preferences(
     assert k["unserved_patients"] == (
         v["status"].isin(["no_slot", "turned_away"]).sum()
     )
+
+
+def brute_force_booking(plan, draws):
+    """Reference: each booked patient, in request order, scans every slot for the earliest."""
+    taken = set()
+    result = {}
+    candidates = [i for i in range(len(draws)) if not draws.walk_in[i]]
+    candidates.sort(key=lambda i: (draws.date_ord[i], draws.order_u[i]))
+    for i in candidates:
+        row = plan.demand[draws.row[i]]
+        best = None
+        for (site, dept, session, expert), slots in plan.pools.items():
+            if (site, dept) != (row.site_id, row.department):
+                continue
+            if row.session_id is not None and session != row.session_id:
+                continue
+            if draws.needs_expert[i] and not expert:
+                continue
+            for slot in slots:
+                if slot[0] >= row.date_ord and slot not in taken and (best is None or slot < best):
+                    best = slot
+        if best is not None and best[0] - row.date_ord <= plan.booked_days_ahead_max:
+            taken.add(best)
+            result[i] = (best[2], best[3])
+    return result
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 30), min_size=3, max_size=3),
+    expert_share=st.sampled_from([None, 0.5, 1.0]),
+    open_general=st.integers(0, 20),
+    open_expert=st.integers(0, 12),
+    ahead=st.integers(0, 3),
+    seed=st.integers(0, 10_000),
+)
+def test_booking_matches_brute_force_earliest_slot(
+    counts, expert_share, open_general, open_expert, ahead, seed
+) -> None:
+    """The pointer-based booking gives every patient the slot a brute-force scan would."""
+    from scheduler.sim import default_models
+    from scheduler.sim.booking import BOOKED, book
+    from scheduler.sim.patients import draw_patients
+    from scheduler.sim.plan import build_plan
+
+    general, expert = doctor("G1"), doctor("E1", title="chief")
+    days = [MONDAY + dt.timedelta(days=k) for k in range(3)]
+    demand = (
+        DemandForecast(days[0], "MAIN", "MED", counts[0], expert_share=expert_share),
+        DemandForecast(days[1], "MAIN", "MED", counts[1], session_id="PM"),
+        DemandForecast(days[1], "MAIN", "MED", counts[2], expert_share=expert_share),
+    )
+    sim = SimulationSettings(walk_in_share=0.2, booked_days_ahead_max=ahead)
+    scenario = make_scenario(demand=demand, doctors=(general, expert), days=3, simulation=sim)
+    rows = tuple(
+        assignment(scenario, d, day, session, room=k,
+                   open_slots=open_expert if d is expert else open_general)
+        for day in days[:2] for session in (AM, PM) for k, d in enumerate((general, expert))
+    )
+    plan = build_plan(scenario, Roster(rows))
+    draws = draw_patients(plan, default_models(sim), seed, 0)
+    booking = book(plan, draws)
+    got = {
+        i: (int(booking.doctor[i]), int(booking.slot[i]))
+        for i in range(len(draws)) if booking.status[i] == BOOKED
+    }
+    assert got == brute_force_booking(plan, draws)
