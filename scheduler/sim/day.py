@@ -3,7 +3,8 @@
 Every arriving patient registers at one of the site's desks (a
 :class:`simpy.Resource`), then joins a consultation queue: a booked patient
 their own doctor's, a walk-in their department-and-session queue, which any
-doctor of that group serves when their own queue is empty. Queues are
+doctor of that group may serve; by default (:func:`booked_first`) a doctor
+sees walk-ins only when their own queue is empty. Queues are
 first come, first served; doctors start at their session start and run over
 until nobody is left for them (overtime = finish after session end). After the
 consultation the patient pays at one of the site's cashiers (a Resource).
@@ -18,6 +19,8 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
 import simpy
+
+from scheduler.sim.disciplines import QueueDiscipline, booked_first
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,21 @@ def simulate_day(
     groups: int,
     registration_desks: int,
     cashiers: int,
+    discipline: QueueDiscipline = booked_first,
 ) -> DayResult:
-    """Run one site-day to completion and return its time stamps."""
+    """Run one site-day to completion and return its time stamps.
+
+    Parameters
+    ----------
+    doctors, patients
+        The site-day's doctor-sessions and arriving patients.
+    groups
+        Number of walk-in groups (department and session) in ``doctors``.
+    registration_desks, cashiers
+        Servers of the site's registration and payment stations.
+    discipline
+        Which queue a free doctor serves next (:mod:`scheduler.sim.disciplines`).
+    """
     env = simpy.Environment()
     desks = simpy.Resource(env, capacity=registration_desks)
     tills = simpy.Resource(env, capacity=cashiers)
@@ -140,10 +156,9 @@ def simulate_day(
         if doc.start_min > env.now:
             yield env.timeout(doc.start_min - env.now)
         while True:
-            if mine:
-                i = mine.popleft()
-            elif walk_ins:
-                i = walk_ins.popleft()
+            queue = discipline(mine, walk_ins)
+            if queue is not None:
+                i = queue.popleft()
             else:
                 if (
                     env.now >= doc.end_min

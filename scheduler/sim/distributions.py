@@ -29,6 +29,7 @@ import numpy as np
 
 from scheduler.model import SimulationSettings
 from scheduler.sim import calibration
+from scheduler.sim.disciplines import QueueDiscipline, booked_first
 
 NoShowModel = Callable[[np.ndarray], np.ndarray]
 PunctualityModel = Callable[[int, np.random.Generator], np.ndarray]
@@ -152,7 +153,11 @@ class ConstantRatio:
 
 @dataclass(frozen=True)
 class Models:
-    """The random models one simulation uses (see the module docstring for signatures)."""
+    """The models one simulation uses (see the module docstring for signatures).
+
+    ``queue_discipline`` is not random: it picks the queue a free doctor serves
+    next (:mod:`scheduler.sim.disciplines`).
+    """
 
     no_show: NoShowModel
     punctuality: PunctualityModel
@@ -160,6 +165,7 @@ class Models:
     consult_time: RelativeDurationModel
     registration_time: RelativeDurationModel
     payment_time: RelativeDurationModel
+    queue_discipline: QueueDiscipline = booked_first
 
 
 def default_models(settings: SimulationSettings) -> Models:

@@ -114,7 +114,12 @@ def run_replication(plan: SimPlan, models: Models, seed: int, replication: int) 
             for i in patients
         ]
         result = simulate_day(
-            day_doctors, day_patients, len(group_ids), plan.registration_desks, plan.cashiers
+            day_doctors,
+            day_patients,
+            len(group_ids),
+            plan.registration_desks,
+            plan.cashiers,
+            models.queue_discipline,
         )
         index = np.asarray(patients, dtype=np.int64)
         stamps["reg"][index] = result.registration_start

@@ -12,6 +12,7 @@ from sim_factories import AM, MONDAY, assignment, doctor, make_scenario, one_doc
 
 from scheduler.model import DemandForecast, Roster, SessionTemplate, SimulationSettings
 from scheduler.sim import Models, default_models, simulate
+from scheduler.sim.disciplines import booked_first, walk_ins_first
 from scheduler.sim.distributions import (
     ConstantRatio,
     FixedPunctuality,
@@ -98,18 +99,26 @@ def test_walk_ins_shared_by_doctors_follow_multi_server_fifo() -> None:
         assert set(v["doctor_id"]) == {"D1", "D2"}
 
 
-def test_doctor_serves_own_booked_queue_before_walk_ins() -> None:
-    """A walk-in waiting is not seen while the doctor's own booked patient waits."""
+@pytest.mark.parametrize(
+    ("discipline", "first", "second"),
+    [(booked_first, "booked", "walk_in"), (walk_ins_first, "walk_in", "booked")],
+)
+def test_queue_discipline_decides_who_goes_first(discipline, first, second) -> None:
+    """Nobody of the second channel is seen while one of the priority channel waits."""
     scenario, roster = one_doctor_case(20, simulation=SimulationSettings(no_show_rate=0.0))
-    result = simulate(scenario, roster, replications=4, seed=2, workers=1)
+    models = dataclasses.replace(
+        default_models(scenario.simulation), queue_discipline=discipline
+    )
+    result = simulate(scenario, roster, replications=4, seed=2, workers=1, models=models)
     v = result.visits[result.visits["status"] == "seen"]
     for _, rep in v.groupby("replication"):
-        walk = rep[rep["channel"] == "walk_in"]
-        booked = rep[rep["channel"] == "booked"]
-        for _, w in walk.iterrows():
-            jumped = booked[
-                (booked["queue_join_min"] <= w["consult_start_min"])
-                & (booked["consult_start_min"] > w["consult_start_min"])
+        priority = rep[rep["channel"] == first]
+        other = rep[rep["channel"] == second]
+        assert len(priority) and len(other)
+        for _, o in other.iterrows():
+            jumped = priority[
+                (priority["queue_join_min"] <= o["consult_start_min"])
+                & (priority["consult_start_min"] > o["consult_start_min"])
             ]
             assert jumped.empty
 
