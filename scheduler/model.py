@@ -198,8 +198,8 @@ class SimulationSettings:
     payment_min: float = 2.0  #: mean payment time at a cashier [min]
     cashiers: int = 4  #: payment windows per site
     booked_days_ahead_max: int = 28  #: booking opens this many days before the visit [days]
-    punctuality_mean_min: float = -10.0  #: mean arrival minus appointment [min]; < 0 = early
-    punctuality_sd_min: float = 15.0  #: sd of arrival minus appointment [min]
+    punctuality_early_mean_min: float = 10.0  #: mean minutes booked patients arrive early [min]
+    punctuality_sd_min: float = 15.0  #: sd of arrival minus appointment time [min]
 
 
 @dataclass(frozen=True)

@@ -172,15 +172,17 @@ def default_models(settings: SimulationSettings) -> Models:
     """The calibrated defaults, adjusted by ``settings``.
 
     ``settings.no_show_rate`` replaces the lead-time no-show curve by a flat rate
-    when set; ``punctuality_mean_min`` / ``punctuality_sd_min`` set the normal
-    punctuality model.
+    when set; ``punctuality_early_mean_min`` (minutes early on average) and
+    ``punctuality_sd_min`` set the normal punctuality model.
     """
     no_show: NoShowModel = (
         LeadTimeNoShow() if settings.no_show_rate is None else FlatNoShow(settings.no_show_rate)
     )
     return Models(
         no_show=no_show,
-        punctuality=NormalPunctuality(settings.punctuality_mean_min, settings.punctuality_sd_min),
+        punctuality=NormalPunctuality(
+            -settings.punctuality_early_mean_min, settings.punctuality_sd_min
+        ),
         walk_in_arrival=EarlyPeakWalkIn(),
         consult_time=LognormalRatio(),
         registration_time=ExponentialRatio(),

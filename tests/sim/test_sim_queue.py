@@ -150,5 +150,8 @@ def test_default_models_are_the_calibrated_ones() -> None:
     assert pd.Series(offsets).std() == pytest.approx(15.0, abs=0.2)
     early = models.walk_in_arrival(200_000, np.random.default_rng(2))
     assert (early < 0.5).mean() == pytest.approx(0.75, abs=0.01)
-    override = default_models(dataclasses.replace(SimulationSettings(), no_show_rate=0.1))
+    override = default_models(SimulationSettings(no_show_rate=0.1, punctuality_early_mean_min=0))
     assert override.no_show(np.array([0, 40])).tolist() == [0.1, 0.1]
+    assert override.punctuality(100_000, np.random.default_rng(1)).mean() == pytest.approx(
+        0.0, abs=0.2
+    )
