@@ -29,8 +29,9 @@ Punctuality
 Walk-in arrivals
     Assumption: walk-ins arrive during their session with a density falling
     linearly from the session start to zero at its end (75% in the first half),
-    matching the morning-peaked registration pattern usual in Chinese
-    outpatient departments; not calibrated from the bundled data.
+    i.e. "mostly early in the session". Not calibrated: the bundled data has no
+    same-day arrival times (the Kaggle log's booking hours, peaking at 07-09h,
+    describe bookings, not arrivals).
 """
 
 from __future__ import annotations
