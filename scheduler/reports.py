@@ -38,6 +38,7 @@ def solve_summary(result: SolveResult) -> dict[str, Any]:
         "time_limit_s": result.params.time_limit_s,
         "seed": result.params.seed,
         "workers": result.params.workers,
+        "reproducible": result.reproducible,
     }
 
 

@@ -2,10 +2,12 @@
 
 Demand for day ``t`` at a site and department may be served by slots on days
 ``t .. t + booking_window_days`` (within the horizon) at that site and
-department. This is a transportation problem: integer flows from demand
-streams (a demand row, split into the part needing an expert clinic and the
-rest) to capacity cells ``(site, department, date, session, clinic)`` whose
-capacity is the slots of the doctors rostered there.
+department; its walk-in part (``simulation.walk_in_share``) only on day ``t``,
+as the simulator sends walk-ins to the slots left that day. This is a
+transportation problem: integer flows from demand streams (a demand row split
+into walk-ins, booked patients needing an expert clinic, and the other booked
+patients) to capacity cells ``(site, department, date, session, clinic)``
+whose capacity is the slots of the doctors rostered there.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class DemandStream:
     row: DemandForecast
     patients: int
     clinics: tuple[str, ...]  #: clinic types that may serve them
+    same_day: bool = False  #: walk-ins: served on the demand date only
 
 
 @dataclass
@@ -40,15 +43,22 @@ class Coverage:
     servable_max: int  #: demand that has any cell to go to (a trivial bound)
 
 
-def demand_streams(demand: tuple[DemandForecast, ...]) -> list[DemandStream]:
-    """Split each demand row into its expert-only part and its any-clinic part."""
+def demand_streams(
+    demand: tuple[DemandForecast, ...], walk_in_share: float = 0.0
+) -> list[DemandStream]:
+    """Split each demand row into walk-ins (same day, any clinic), booked patients
+    needing an expert clinic, and the other booked patients."""
     streams = []
     for row in demand:
-        expert = round(row.patients * row.expert_share) if row.expert_share is not None else 0
+        walk_ins = round(row.patients * walk_in_share)
+        booked = row.patients - walk_ins
+        expert = round(booked * row.expert_share) if row.expert_share is not None else 0
+        if walk_ins:
+            streams.append(DemandStream(row, walk_ins, CLINIC_TYPES, same_day=True))
         if expert:
             streams.append(DemandStream(row, expert, ("expert",)))
-        if row.patients - expert:
-            streams.append(DemandStream(row, row.patients - expert, CLINIC_TYPES))
+        if booked - expert:
+            streams.append(DemandStream(row, booked - expert, CLINIC_TYPES))
     return streams
 
 
@@ -72,11 +82,13 @@ def add_coverage(ctx: BuildContext) -> Coverage:
     inflow: dict[CellKey, list[cp_model.IntVar]] = defaultdict(list)
     all_flows: list[cp_model.IntVar] = []
     servable = 0
-    for n, stream in enumerate(demand_streams(scenario.demand)):
+    streams = demand_streams(scenario.demand, scenario.simulation.walk_in_share)
+    for n, stream in enumerate(streams):
         row = stream.row
         flows = []
         day = row.date
-        while day <= min(row.date + window, last_date):
+        last_service_date = row.date if stream.same_day else min(row.date + window, last_date)
+        while day <= last_service_date:
             sessions = (
                 [row.session_id] if row.session_id else [s.session_id for s in scenario.sessions]
             )

@@ -23,6 +23,14 @@ from scheduler.solver.extract import extract_roster
 
 #: Share of the time limit phase 1 (coverage) may use; phase 2 gets the rest.
 COVERAGE_PHASE_SHARE = 0.5
+#: CP-SAT deterministic seconds granted per second of time limit. The search
+#: stops on this deterministic budget, not on the clock, so the same seed and
+#: worker count give the same roster on a busy or an idle machine; 0.5 keeps
+#: the wall time at most about the limit on 2 cores (measured on city_general).
+DETERMINISTIC_S_PER_S = 0.5
+#: Wall-clock safety cap, as a multiple of the limit: a run stopped by it is
+#: flagged as not reproducible in the result.
+WALL_CAP_FACTOR = 2.0
 
 _STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
@@ -37,7 +45,7 @@ _STATUS_NAMES = {
 class SolveParams:
     """How to run CP-SAT."""
 
-    time_limit_s: float = 30.0  #: wall-clock limit for both phases together [s]
+    time_limit_s: float = 30.0  #: limit for both phases together [s], as a deterministic budget
     seed: int = 1  #: CP-SAT random seed
     workers: int = 2  #: parallel search workers
     log: bool = False  #: print CP-SAT's search log
@@ -69,15 +77,32 @@ class SolveResult:
     infeasible_reasons: tuple[str, ...] = ()
     coverage_status: str = "unknown"  #: phase 1's status
     params: SolveParams = field(default_factory=SolveParams)
+    #: False when a wall-clock cap, not the deterministic budget, ended a phase
+    reproducible: bool = True
 
 
 def _solver(params: SolveParams, time_limit_s: float) -> cp_model.CpSolver:
+    """A CP-SAT solver with a deterministic budget for ``time_limit_s`` seconds."""
+    budget = max(0.1, time_limit_s)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.max_deterministic_time = budget * DETERMINISTIC_S_PER_S
+    solver.parameters.max_time_in_seconds = budget * WALL_CAP_FACTOR
     solver.parameters.random_seed = params.seed
     solver.parameters.num_workers = params.workers
+    solver.parameters.interleave_search = params.workers > 1  # deterministic parallel search
     solver.parameters.log_search_progress = params.log
     return solver
+
+
+def _stopped_by_clock(solver: cp_model.CpSolver, time_limit_s: float) -> bool:
+    """The search ended on the wall-clock cap, so a rerun may differ."""
+    response = solver.ResponseProto()
+    return response.wall_time >= max(0.1, time_limit_s) * WALL_CAP_FACTOR * 0.999
+
+
+def _deterministic_seconds(solver: cp_model.CpSolver) -> float:
+    """Deterministic time a solve used, in time-limit seconds."""
+    return solver.ResponseProto().deterministic_time / DETERMINISTIC_S_PER_S
 
 
 def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
@@ -100,7 +125,8 @@ def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
     demand = roster_model.coverage.demand_total
 
     model.Maximize(roster_model.coverage.served)
-    phase1 = _solver(params, params.time_limit_s * COVERAGE_PHASE_SHARE)
+    phase1_limit = params.time_limit_s * COVERAGE_PHASE_SHARE
+    phase1 = _solver(params, phase1_limit)
     status1 = phase1.Solve(model)
     if status1 == cp_model.INFEASIBLE:
         raise InfeasibleError(explain_infeasibility(roster_model.scenario, params))
@@ -117,9 +143,10 @@ def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
     model.Add(roster_model.coverage.served >= served1)
     _hint_from(model, phase1)
     model.Minimize(roster_model.objective_expr())
-    remaining = params.time_limit_s - (time.perf_counter() - started)
-    phase2 = _solver(params, remaining)
+    phase2_limit = params.time_limit_s - min(_deterministic_seconds(phase1), phase1_limit)
+    phase2 = _solver(params, phase2_limit)
     status2 = phase2.Solve(model)
+    reproducible = not (_stopped_by_clock(phase1, phase1_limit) or _stopped_by_clock(phase2, phase2_limit))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         final, status = phase2, status2
     else:  # phase 2 found nothing in its time: keep phase 1's roster
@@ -152,4 +179,5 @@ def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
         roster=extract_roster(roster_model, final),
         coverage_status=_STATUS_NAMES[status1],
         params=params,
+        reproducible=reproducible,
     )

@@ -3,6 +3,7 @@ and the property that every roster the solver returns passes the checker."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from cli import main
 from scheduler.check import check_roster
 from scheduler.errors import InfeasibleError
-from scheduler.model import DemandForecast, DoctorRequest, Targets
+from scheduler.model import DemandForecast, DoctorRequest, SimulationSettings, Targets
 from scheduler.scenario import load_scenario
 from scheduler.solver import SolveParams, build_model, solve
 
@@ -56,7 +57,22 @@ def test_expert_demand_needs_expert_clinics() -> None:
         opening={"weekday": ("AM",)}, targets=Targets(booking_window_days=0),
         demand=[DemandForecast(MONDAY, "MAIN", "MED", 20, expert_share=0.5)],
     )
-    assert solve(build_model(scenario), PARAMS).served == 10
+    no_walk_ins = dataclasses.replace(scenario, simulation=SimulationSettings(walk_in_share=0.0))
+    assert solve(build_model(no_walk_ins), PARAMS).served == 10
+    # 35% walk-ins (7) may use any clinic; of the 13 booked, round(6.5) = 6 need an expert
+    assert solve(build_model(scenario), PARAMS).served == 7 + 7
+
+
+def test_walk_ins_are_served_on_their_day_only() -> None:
+    """Walk-in demand cannot move to later days of the booking window."""
+    scenario = make_scenario(
+        doctors=(make_doctor("D1"),), days=2, opening={"weekday": ("AM",)},
+        targets=Targets(booking_window_days=1),
+        demand=[DemandForecast(MONDAY, "MAIN", "MED", 40)],
+    )
+    all_walk_in = dataclasses.replace(scenario, simulation=SimulationSettings(walk_in_share=1.0))
+    assert solve(build_model(all_walk_in), PARAMS).served == 20  # Monday AM only
+    assert solve(build_model(scenario), PARAMS).served == 40  # booked ones use Tuesday
 
 
 def test_requests_are_honoured_when_free() -> None:
