@@ -223,7 +223,7 @@ def check_unique(rows: Sequence[Row], key_columns: Sequence[str]) -> None:
     for row in rows:
         key = tuple(row.values.get(c, "") for c in key_columns)
         if key in first_line:
-            shown = ", ".join(f"{c}={v}" for c, v in zip(key_columns, key))
+            shown = ", ".join(f"{c}={v}" for c, v in zip(key_columns, key, strict=True))
             raise row.error(
                 key_columns[-1],
                 f"duplicate id ({shown}); it is already defined at row {first_line[key]}",

@@ -56,7 +56,7 @@ def _one_place_per_session(ctx: BuildContext) -> None:
         for b in sessions[i + 1 :]
         if a.start_min < b.end_min and b.start_min < a.end_min
     ]
-    for (doctor_id, date, _session_id), keys in ctx.by_doctor_session.items():
+    for keys in ctx.by_doctor_session.values():
         if len(keys) > 1:
             ctx.model.Add(ctx.sum_works(keys) <= 1)
     for doctor_id, date in ctx.by_doctor_day:
@@ -169,7 +169,7 @@ def _rest_after_evening(ctx: BuildContext) -> None:
     evenings = [s.session_id for s in ctx.scenario.sessions if s.evening]
     mornings = [s.session_id for s in ctx.scenario.sessions if s.is_morning]
     for doctor in ctx.scenario.doctors:
-        for today, tomorrow in zip(dates, dates[1:]):
+        for today, tomorrow in zip(dates, dates[1:], strict=False):
             for eve in evenings:
                 eve_keys = ctx.by_doctor_session.get((doctor.doctor_id, today, eve), [])
                 if not eve_keys:
@@ -183,7 +183,7 @@ def _rest_after_evening(ctx: BuildContext) -> None:
 # --- rule 8: travel between sites on one day -------------------------------------------
 def _travel_time(ctx: BuildContext) -> None:
     scenario = ctx.scenario
-    for (doctor_id, date), keys in ctx.by_doctor_day.items():
+    for keys in ctx.by_doctor_day.values():
         for first in keys:
             for second in keys:
                 if first[3] == second[3]:
