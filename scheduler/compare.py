@@ -12,38 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from scipy import stats
 
 from scheduler.output import write_text_safely
 from scheduler.sim import SimulationResult
+from scheduler.sim.kpis import CONTRACT_KEYS, ci95_half_width
 
-#: KPIs shown in a comparison, in order (the contract's kpis.json keys).
-COMPARED_KPIS = (
-    "patients",
-    "within_booking_window_share",
-    "booking_lead_days_mean",
-    "booking_lead_days_p90",
-    "mean_wait_min",
-    "p90_wait_min",
-    "max_queue_len",
-    "mean_queues_per_patient",
-    "doctor_utilisation",
-    "overtime_min_per_session",
-    "unserved_patients",
-)
+#: KPIs shown in a comparison, in order: patients first, then the contract's kpis.json keys.
+COMPARED_KPIS = ("patients",) + tuple(key for key in CONTRACT_KEYS if key != "patients")
 
 
 def mean_ci95(values: pd.Series) -> tuple[float, float]:
-    """Mean and half-width of its 95% confidence interval (0 for one value)."""
+    """Mean and half-width of its 95% confidence interval (NaN for no values)."""
     values = values.dropna()
-    n = len(values)
-    if n == 0:
+    if len(values) == 0:
         return math.nan, math.nan
-    mean = float(values.mean())
-    if n == 1:
-        return mean, 0.0
-    half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
-    return mean, half
+    return float(values.mean()), ci95_half_width(values.to_numpy())
 
 
 @dataclass(frozen=True)
