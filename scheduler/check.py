@@ -146,6 +146,14 @@ def _violation(
     )
 
 
+def _violation_at(rule: int, message: str, a: Assignment) -> Violation:
+    """A violation located at one roster row: its date, doctor, session, site and room."""
+    return _violation(
+        rule, message, a.date,
+        doctor_id=a.doctor_id, session_id=a.session_id, site_id=a.site_id, room_id=a.room_id,
+    )
+
+
 #: Day kinds as words in a sentence.
 _KIND_WORDS = {"weekday": "weekday", "saturday": "Saturday", "sunday": "Sunday",
                "holiday": "holiday"}
@@ -250,15 +258,11 @@ def one_place_per_session(scenario: Scenario, roster: Roster) -> list[Violation]
             mixed = len({a.session_id for a in group}) > 1
             places = [_place(a) + (f" ({a.session_id} {_times(a)})" if mixed else "")
                       for a in group]
-            found.append(_violation(
+            found.append(_violation_at(
                 1,
                 f"{_doctor_name(scenario, doctor_id)} is rostered {_times_word(len(group))} on "
                 f"{_session_label(group)}: {_and_list(places)}",
-                group[0].date,
-                doctor_id=doctor_id,
-                session_id=group[0].session_id,
-                site_id=group[0].site_id,
-                room_id=group[0].room_id,
+                group[0],
             ))
         doctor = _find_doctor(scenario, doctor_id)
         if doctor is None:
@@ -271,15 +275,11 @@ def one_place_per_session(scenario: Scenario, roster: Roster) -> list[Violation]
                        f"(registered sites: {', '.join(doctor.sites)})")
             else:
                 why = f"{a.site_id} is not a registered site of this scenario"
-            found.append(_violation(
+            found.append(_violation_at(
                 1,
                 f"{_doctor_name(scenario, doctor_id)} is rostered in {_place(a)} on {_when(a)}, "
                 f"but {why}",
-                a.date,
-                doctor_id=doctor_id,
-                session_id=a.session_id,
-                site_id=a.site_id,
-                room_id=a.room_id,
+                a,
             ))
     return found
 
@@ -308,27 +308,19 @@ def one_doctor_per_room(scenario: Scenario, roster: Roster) -> list[Violation]:
     for a in roster.assignments:
         room = rooms.get((a.site_id, a.room_id))
         if room is None:
-            found.append(_violation(
+            found.append(_violation_at(
                 2,
                 f"{_doctor_name(scenario, a.doctor_id)} is rostered on {_when(a)} in room "
                 f"{a.room_id}, which is not a room of site {a.site_id}",
-                a.date,
-                doctor_id=a.doctor_id,
-                session_id=a.session_id,
-                site_id=a.site_id,
-                room_id=a.room_id,
+                a,
             ))
         elif room.department is not None and room.department != a.department:
-            found.append(_violation(
+            found.append(_violation_at(
                 2,
                 f"Room {a.room_id} at {a.site_id} is reserved for {room.department} but "
                 f"{_doctor_name(scenario, a.doctor_id)} holds a {a.department} clinic there "
                 f"on {_when(a)}",
-                a.date,
-                doctor_id=a.doctor_id,
-                session_id=a.session_id,
-                site_id=a.site_id,
-                room_id=a.room_id,
+                a,
             ))
     return found
 
@@ -340,33 +332,31 @@ def session_opening(scenario: Scenario, roster: Roster) -> list[Violation]:
     found: list[Violation] = []
     for a in roster.assignments:
         who = _doctor_name(scenario, a.doctor_id)
-        where = dict(doctor_id=a.doctor_id, session_id=a.session_id, site_id=a.site_id,
-                     room_id=a.room_id)
         if a.date not in horizon:
-            found.append(_violation(
+            found.append(_violation_at(
                 3,
                 f"{who} is rostered on {_when(a)}, outside the planning horizon "
                 f"{_day(scenario.start_date)} to {_day(last_day)}",
-                a.date, **where,
+                a,
             ))
             continue
         if _find_template(scenario, a.session_id) is None:
             known = ", ".join(s.session_id for s in scenario.sessions)
-            found.append(_violation(
+            found.append(_violation_at(
                 3,
                 f"{who} is rostered on {_when(a)}, but {a.session_id} is not a session of "
                 f"this scenario (sessions: {known})",
-                a.date, **where,
+                a,
             ))
             continue
         open_ids = [s.session_id for s in scenario.open_sessions(a.date)]
         if a.session_id not in open_ids:
             kind = _KIND_WORDS[scenario.day_kind(a.date)]
             allowed = f"only {', '.join(open_ids)} may run" if open_ids else "no session may run"
-            found.append(_violation(
+            found.append(_violation_at(
                 3,
                 f"{who} is rostered on {_when(a)}, but on a {kind} {allowed}",
-                a.date, **where,
+                a,
             ))
     return found
 
@@ -380,15 +370,11 @@ def availability(scenario: Scenario, roster: Roster) -> list[Violation]:
             continue
         span = "all day" if entry.session_id is None else f"for {entry.session_id}"
         reason = entry.reason or "no reason given"
-        found.append(_violation(
+        found.append(_violation_at(
             4,
             f"{_doctor_name(scenario, a.doctor_id)} is rostered on {_when(a)} in {_place(a)} "
             f"but is unavailable {span} ({reason})",
-            a.date,
-            doctor_id=a.doctor_id,
-            session_id=a.session_id,
-            site_id=a.site_id,
-            room_id=a.room_id,
+            a,
         ))
     return found
 
@@ -453,23 +439,21 @@ def evening_and_weekend(scenario: Scenario, roster: Roster) -> list[Violation]:
         template = _find_template(scenario, a.session_id)
         if doctor is None:
             continue  # rule 9 reports the unknown doctor
-        where = dict(doctor_id=a.doctor_id, session_id=a.session_id, site_id=a.site_id,
-                     room_id=a.room_id)
         who = _doctor_name(scenario, a.doctor_id)
         if template is not None and template.evening and not doctor.evening:
-            found.append(_violation(
+            found.append(_violation_at(
                 6,
                 f"{who} does not work evenings but is rostered for the evening session "
                 f"{_when(a)} ({_times(a)})",
-                a.date, **where,
+                a,
             ))
         if scenario.is_weekend_or_holiday(a.date) and not doctor.weekend:
             kind = _KIND_WORDS[scenario.day_kind(a.date)]
-            found.append(_violation(
+            found.append(_violation_at(
                 6,
                 f"{who} does not work weekends or holidays but is rostered on {_when(a)} "
                 f"(a {kind})",
-                a.date, **where,
+                a,
             ))
     return found
 
@@ -490,17 +474,13 @@ def rest_after_evening(scenario: Scenario, roster: Roster) -> list[Violation]:
             evening = evenings.get(a.date - dt.timedelta(days=1))
             if template is None or not template.is_morning or evening is None:
                 continue
-            found.append(_violation(
+            found.append(_violation_at(
                 7,
                 f"{_doctor_name(scenario, doctor_id)} works the evening session "
                 f"{_when(evening)} (until {format_hhmm(evening.end_min)}) and is rostered "
                 f"again the next morning, {_when(a)} (from {format_hhmm(a.start_min)}): "
                 f"no rest after the evening clinic",
-                a.date,
-                doctor_id=doctor_id,
-                session_id=a.session_id,
-                site_id=a.site_id,
-                room_id=a.room_id,
+                a,
             ))
     return found
 
@@ -517,27 +497,25 @@ def travel_between_sites(scenario: Scenario, roster: Roster) -> list[Violation]:
             if first.site_id not in scenario.sites or second.site_id not in scenario.sites:
                 continue  # an unknown site (rule 1 reports it)
             who = _doctor_name(scenario, doctor_id)
-            where = dict(doctor_id=doctor_id, session_id=second.session_id,
-                         site_id=second.site_id, room_id=second.room_id)
             minutes = scenario.travel(first.site_id, second.site_id)
             gap_min = second.start_min - first.end_min
             if minutes is None:
-                found.append(_violation(
+                found.append(_violation_at(
                     8,
                     f"{who} is rostered at {first.site_id} ({_when(first)}) and then at "
                     f"{second.site_id} ({second.session_id}) on the same day, but no travel "
                     f"time between {first.site_id} and {second.site_id} is given, so the "
                     f"doctor cannot change sites that day",
-                    date, **where,
+                    second,
                 ))
             elif gap_min < minutes:
-                found.append(_violation(
+                found.append(_violation_at(
                     8,
                     f"{who} has {gap_min} min between {first.session_id} at {first.site_id} "
                     f"(ends {format_hhmm(first.end_min)}) and {second.session_id} at "
                     f"{second.site_id} (starts {format_hhmm(second.start_min)}) on "
                     f"{_day(date)}, but the journey takes {minutes} min",
-                    date, **where,
+                    second,
                 ))
     return found
 
@@ -546,8 +524,6 @@ def row_consistency(scenario: Scenario, roster: Roster) -> list[Violation]:
     """Rule 9 (project addition): each row agrees with the doctor and the session template."""
     found: list[Violation] = []
     for a in roster.assignments:
-        where = dict(doctor_id=a.doctor_id, session_id=a.session_id, site_id=a.site_id,
-                     room_id=a.room_id)
         doctor = _find_doctor(scenario, a.doctor_id)
         who = _doctor_name(scenario, a.doctor_id)
         problems: list[str] = []
@@ -582,8 +558,7 @@ def row_consistency(scenario: Scenario, roster: Roster) -> list[Violation]:
                 f"inconsistent (need 0 <= booking_open_slots <= slots)"
             )
         for problem in problems:
-            found.append(_violation(9, f"{who} on {_when(a)} in {_place(a)}: {problem}",
-                                    a.date, **where))
+            found.append(_violation_at(9, f"{who} on {_when(a)} in {_place(a)}: {problem}", a))
     return found
 
 
