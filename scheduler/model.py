@@ -227,10 +227,10 @@ class Scenario:
     source_dir: Path | None = None
 
     # --- calendar -------------------------------------------------------
-    @property
-    def dates(self) -> list[dt.date]:
+    @cached_property
+    def dates(self) -> tuple[dt.date, ...]:
         """Every date of the horizon, in order."""
-        return [self.start_date + dt.timedelta(days=i) for i in range(self.days)]
+        return tuple(self.start_date + dt.timedelta(days=i) for i in range(self.days))
 
     def day_kind(self, date: dt.date) -> str:
         """``holiday``, ``saturday``, ``sunday`` or ``weekday``."""
@@ -244,8 +244,14 @@ class Scenario:
 
     def open_sessions(self, date: dt.date) -> tuple[SessionTemplate, ...]:
         """Session templates that may run on ``date``, ordered by start."""
-        allowed = set(self.opening.get(self.day_kind(date), ()))
-        return tuple(s for s in self.sessions if s.session_id in allowed)
+        return self._open_by_kind[self.day_kind(date)]
+
+    @cached_property
+    def _open_by_kind(self) -> dict[str, tuple[SessionTemplate, ...]]:
+        return {
+            kind: tuple(s for s in self.sessions if s.session_id in set(self.opening.get(kind, ())))
+            for kind in DAY_KINDS
+        }
 
     def session(self, session_id: str) -> SessionTemplate:
         """The template with this id (ids were validated by the loader)."""
@@ -271,14 +277,33 @@ class Scenario:
 
     def unavailable(self, doctor_id: str, date: dt.date, session_id: str) -> Unavailability | None:
         """The availability.csv entry that stops this doctor working this session, if any."""
-        for entry in self.unavailability:
-            if (
-                entry.doctor_id == doctor_id
-                and entry.date == date
-                and entry.session_id in (None, session_id)
-            ):
+        for entry in self._unavailability_index.get((doctor_id, date), ()):
+            if entry.session_id in (None, session_id):
                 return entry
         return None
+
+    @cached_property
+    def _unavailability_index(self) -> dict[tuple[str, dt.date], list[Unavailability]]:
+        index: dict[tuple[str, dt.date], list[Unavailability]] = {}
+        for entry in self.unavailability:
+            index.setdefault((entry.doctor_id, entry.date), []).append(entry)
+        return index
+
+    def usable_rooms(self, site_id: str, department: str) -> tuple[Room, ...]:
+        """Rooms at a site that a department may use: its own first, then shared ones,
+        each in room-id order."""
+        return self._usable_rooms_index.get((site_id, department), ())
+
+    @cached_property
+    def _usable_rooms_index(self) -> dict[tuple[str, str], tuple[Room, ...]]:
+        ordered = sorted(self.rooms, key=lambda r: (r.department is None, r.room_id))
+        return {
+            (site_id, department): tuple(
+                r for r in ordered if r.site_id == site_id and r.department in (department, None)
+            )
+            for site_id in self.sites
+            for department in self.departments
+        }
 
     def followup_booking_rate(self, department: str) -> float:
         """Target share of follow-ups booked in clinic for a department."""

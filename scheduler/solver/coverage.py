@@ -79,6 +79,7 @@ def add_coverage(ctx: BuildContext) -> Coverage:
     window = dt.timedelta(days=scenario.targets.booking_window_days)
     last_date = scenario.dates[-1]
     cells = capacity_cells(ctx)
+    most_slots = {cell: sum(ctx.slots[k] for k in keys) for cell, keys in cells.items()}
     inflow: dict[CellKey, list[cp_model.IntVar]] = defaultdict(list)
     all_flows: list[cp_model.IntVar] = []
     servable = 0
@@ -97,9 +98,9 @@ def add_coverage(ctx: BuildContext) -> Coverage:
                     cell = (row.site_id, row.department, day, session_id, clinic)
                     if cell not in cells:
                         continue
-                    cap = sum(ctx.slots[k] for k in cells[cell])
                     flow = ctx.model.NewIntVar(
-                        0, min(stream.patients, cap), f"served(stream{n},{day},{session_id},{clinic})"
+                        0, min(stream.patients, most_slots[cell]),
+                        f"served(stream{n},{day},{session_id},{clinic})",
                     )
                     flows.append(flow)
                     inflow[cell].append(flow)

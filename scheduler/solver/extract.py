@@ -10,38 +10,36 @@ from scheduler.model import Assignment, Room, Roster, Scenario
 from scheduler.slots import booking_open_slots
 
 
-def assign_rooms(
-    scenario: Scenario, site_id: str, doctor_ids: list[str]
-) -> dict[str, Room]:
+def assign_rooms(scenario: Scenario, site_id: str, doctor_ids: list[str]) -> dict[str, Room]:
     """Rooms for doctors holding one session at one site: own department's rooms
-    first, then shared rooms, each in room-id order.
+    first, then shared rooms, each in room-id order (:meth:`Scenario.usable_rooms`).
 
     The solver's room rule guarantees enough rooms. Only a model built without
     that rule can leave doctors over; they share the last room they could use
     (or any room of the site), so that :mod:`scheduler.check` can report it.
     """
-    own: dict[str, list[Room]] = defaultdict(list)
-    shared: list[Room] = []
-    for room in sorted(scenario.rooms, key=lambda r: r.room_id):
-        if room.site_id != site_id:
-            continue
-        (shared if room.department is None else own[room.department]).append(room)
+    taken: set[str] = set()
     placed: dict[str, Room] = {}
+
+    def first_free(doctor_id: str, shared: bool) -> Room | None:
+        rooms = scenario.usable_rooms(site_id, scenario.doctor(doctor_id).department)
+        return next(
+            (r for r in rooms if (r.department is None) == shared and r.room_id not in taken), None
+        )
+
     waiting = []
-    for doctor_id in sorted(doctor_ids):
-        rooms = own[scenario.doctor(doctor_id).department]
-        if rooms:
-            placed[doctor_id] = rooms.pop(0)
-        else:
-            waiting.append(doctor_id)
-    site_rooms = sorted((r for r in scenario.rooms if r.site_id == site_id), key=lambda r: r.room_id)
-    for doctor_id in waiting:
-        if shared:
-            placed[doctor_id] = shared.pop(0)
-        else:
-            department = scenario.doctor(doctor_id).department
-            usable = [r for r in site_rooms if r.department in (None, department)] or site_rooms
-            placed[doctor_id] = usable[-1] if usable else Room(site_id, "", None)
+    for shared in (False, True):
+        for doctor_id in sorted(doctor_ids) if not shared else waiting:
+            room = first_free(doctor_id, shared)
+            if room is None and not shared:
+                waiting.append(doctor_id)
+                continue
+            if room is None:  # only without the room rule
+                usable = scenario.usable_rooms(site_id, scenario.doctor(doctor_id).department)
+                fallback = usable or tuple(r for r in scenario.rooms if r.site_id == site_id)
+                room = fallback[-1] if fallback else Room(site_id, "", None)
+            taken.add(room.room_id)
+            placed[doctor_id] = room
     return placed
 
 

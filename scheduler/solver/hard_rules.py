@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scheduler.model import Doctor, Scenario, SessionTemplate
 from scheduler.solver.context import BuildContext
 
-Forbids = Callable[[Scenario, Doctor, dt.date, SessionTemplate, str], "str | None"]
+Forbids = Callable[[Scenario, Doctor, dt.date, SessionTemplate, str], str | None]
 Constrain = Callable[[BuildContext], None]
 
 
@@ -34,15 +34,17 @@ class HardRule:
     constrain: Constrain | None = None
 
 
-def seven_day_windows(dates: list[dt.date]) -> list[list[dt.date]]:
+def seven_day_windows(dates: Sequence[dt.date]) -> list[list[dt.date]]:
     """Every run of 7 consecutive dates of the horizon (the whole horizon if shorter)."""
     if len(dates) <= 7:
-        return [dates]
-    return [dates[i : i + 7] for i in range(len(dates) - 6)]
+        return [list(dates)]
+    return [list(dates[i : i + 7]) for i in range(len(dates) - 6)]
 
 
 # --- rule 1: one place per session, registered sites only ---------------------
-def _forbid_unregistered_site(scenario, doctor, date, session, site_id):  # noqa: ANN001, ANN202
+def _forbid_unregistered_site(
+    scenario: Scenario, doctor: Doctor, date: dt.date, session: SessionTemplate, site_id: str
+) -> str | None:
     if site_id not in doctor.sites:
         return f"not registered at {site_id}"
     return None
@@ -69,10 +71,10 @@ def _one_place_per_session(ctx: BuildContext) -> None:
 
 
 # --- rule 2: rooms --------------------------------------------------------------
-def _forbid_no_room(scenario, doctor, date, session, site_id):  # noqa: ANN001, ANN202
-    if not any(
-        r.site_id == site_id and r.department in (None, doctor.department) for r in scenario.rooms
-    ):
+def _forbid_no_room(
+    scenario: Scenario, doctor: Doctor, date: dt.date, session: SessionTemplate, site_id: str
+) -> str | None:
+    if not scenario.usable_rooms(site_id, doctor.department):
         return f"no room at {site_id} that {doctor.department} may use"
     return None
 
@@ -115,14 +117,18 @@ def _room_capacity(ctx: BuildContext) -> None:
 
 
 # --- rule 3: opening ------------------------------------------------------------
-def _forbid_closed_session(scenario, doctor, date, session, site_id):  # noqa: ANN001, ANN202
+def _forbid_closed_session(
+    scenario: Scenario, doctor: Doctor, date: dt.date, session: SessionTemplate, site_id: str
+) -> str | None:
     if session not in scenario.open_sessions(date):
         return f"{session.session_id} does not run on a {scenario.day_kind(date)}"
     return None
 
 
 # --- rule 4: availability ---------------------------------------------------------
-def _forbid_unavailable(scenario, doctor, date, session, site_id):  # noqa: ANN001, ANN202
+def _forbid_unavailable(
+    scenario: Scenario, doctor: Doctor, date: dt.date, session: SessionTemplate, site_id: str
+) -> str | None:
     entry = scenario.unavailable(doctor.doctor_id, date, session.session_id)
     return entry.reason if entry is not None else None
 
@@ -153,7 +159,9 @@ def _contracted_sessions(ctx: BuildContext) -> None:
 
 
 # --- rule 6: evening and weekend eligibility ------------------------------------------
-def _forbid_ineligible_unsocial(scenario, doctor, date, session, site_id):  # noqa: ANN001, ANN202
+def _forbid_ineligible_unsocial(
+    scenario: Scenario, doctor: Doctor, date: dt.date, session: SessionTemplate, site_id: str
+) -> str | None:
     if session.evening and not doctor.evening:
         return "not available for evening sessions"
     if scenario.is_weekend_or_holiday(date) and not doctor.weekend:
