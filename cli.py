@@ -15,13 +15,13 @@ from typing import Any
 
 import click
 
-from scheduler.errors import InfeasibleError, InputError
+from scheduler.errors import InfeasibleError, InputError, NoRosterError
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn bad input into one message and exit 2; an infeasible scenario into exit 1."""
+    """Turn bad input into one message and exit 2; no roster (infeasible or none found) into exit 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -30,6 +30,9 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except InputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except NoRosterError as exc:
+            click.echo(f"no roster: {exc}", err=True)
+            sys.exit(EXIT_FOUND)
         except InfeasibleError as exc:
             click.echo("infeasible: no roster satisfies every hard rule.", err=True)
             for reason in exc.reasons:

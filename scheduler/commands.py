@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scheduler.check import Violation, check_roster
 from scheduler.compare import ComparisonResult, compare_simulations, write_comparison
-from scheduler.errors import InputError
+from scheduler.errors import InputError, NoRosterError
 from scheduler.model import Roster, Scenario
 from scheduler.output import write_json_safely
 from scheduler.reports import solve_summary
@@ -112,7 +112,10 @@ def roster_and_simulate(
 ) -> ScenarioRun:
     """Solve a scenario, then simulate its roster."""
     solved = roster_scenario(scenario, params)
-    assert solved.roster is not None, "an unknown solve has no roster to simulate"
+    if solved.roster is None:
+        raise NoRosterError(
+            f"{scenario.name}: no roster found within {params.time_limit_s:g} s; try a longer time limit"
+        )
     simulation = simulate(scenario, solved.roster, replications=replications, seed=seed, workers=workers)
     return ScenarioRun(scenario, solved, simulation)
 

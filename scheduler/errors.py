@@ -48,3 +48,7 @@ class InfeasibleError(Exception):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
         super().__init__("; ".join(reasons))
+
+
+class NoRosterError(Exception):
+    """The solver found no roster within its time limit (not proven infeasible)."""

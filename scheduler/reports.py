@@ -58,12 +58,16 @@ def roster_overview(scenario: Scenario, roster: Roster) -> str:
 
 
 def solve_text(result: SolveResult) -> str:
-    """Solver outcome in two lines."""
-    share = result.served / result.demand if result.demand and result.served is not None else 0.0
+    """Solver outcome in two lines (one when no roster was found)."""
     gap = f"{result.gap:.2%}" if result.gap is not None else "n/a"
+    objective = f"{result.objective:g}" if result.objective is not None else "n/a"
+    bound = f"{result.best_bound:g}" if result.best_bound is not None else "n/a"
+    head = f"Solver: {result.status}, objective {objective}, bound {bound}, gap {gap}, {result.wall_s:.1f} s"
+    if result.served is None or result.served_gap is None:
+        return head
+    share = result.served / result.demand if result.demand else 0.0
     return (
-        f"Solver: {result.status}, objective {result.objective:g}, bound {result.best_bound}, "
-        f"gap {gap}, {result.wall_s:.1f} s\n"
+        f"{head}\n"
         f"Servable inside the booking window: {result.served} of {result.demand} patients "
         f"({share:.1%}); no roster can serve more than {result.served_bound} "
         f"(coverage gap {result.served_gap:.2%})"

@@ -9,8 +9,6 @@ nothing, or if the checker and solver disagreed on what it means).
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from builders import MONDAY, day, make_doctor, make_scenario, unavailable
 
@@ -138,4 +136,3 @@ def test_rule_holds_and_binds(rule) -> None:  # noqa: ANN001
 def test_rules_keep_their_contract_numbers() -> None:
     """Registry order and numbering follow CONTRACT.md."""
     assert [r.number for r in NUMBERED_RULES] == list(range(1, 9))
-    assert dataclasses.is_dataclass(HARD_RULES[0])
