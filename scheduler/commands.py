@@ -6,7 +6,7 @@ returns a result object; printing is left to the caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.check import Violation, check_roster
@@ -46,13 +46,20 @@ def roster_scenario(scenario: Scenario, params: SolveParams) -> SolveResult:
     return solve(build_model(scenario), params)
 
 
-def run_roster(scenario_dir: Path, out_dir: Path, **overrides: object) -> SolveResult:
+def run_roster(
+    scenario_dir: Path,
+    out_dir: Path,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    log: bool = False,
+) -> SolveResult:
     """``roster``: solve a scenario; write roster.csv and solve.json to ``out_dir``.
 
     Raises :class:`~scheduler.errors.InfeasibleError` if no roster exists.
     """
     scenario = load_scenario(scenario_dir)
-    result = roster_scenario(scenario, solve_params(scenario, **overrides))  # type: ignore[arg-type]
+    result = roster_scenario(scenario, solve_params(scenario, time_limit_s, seed, workers, log))
     write_solve_outputs(result, out_dir)
     return result
 
@@ -138,8 +145,9 @@ def run_compare(
         write_solve_outputs(run.solve, out_dir / label)
         write_simulation(run.simulation, out_dir / label)
         runs.append(run)
-    comparison = compare_simulations(runs[0].simulation, runs[1].simulation)
-    comparison = replace(comparison, label_a=runs[0].scenario.name, label_b=runs[1].scenario.name)
+    comparison = compare_simulations(
+        runs[0].simulation, runs[1].simulation, runs[0].scenario.name, runs[1].scenario.name
+    )
     write_comparison(comparison, out_dir)
     return runs[0], runs[1], comparison
 

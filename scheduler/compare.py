@@ -39,7 +39,9 @@ class ComparisonResult:
     label_b: str = "B"
 
 
-def compare_simulations(a: SimulationResult, b: SimulationResult) -> ComparisonResult:
+def compare_simulations(
+    a: SimulationResult, b: SimulationResult, label_a: str = "A", label_b: str = "B"
+) -> ComparisonResult:
     """Paired comparison of two simulations' per-replication KPIs."""
     rep_a, rep_b = a.per_replication.reset_index(drop=True), b.per_replication.reset_index(drop=True)
     n = min(len(rep_a), len(rep_b))
@@ -70,7 +72,7 @@ def compare_simulations(a: SimulationResult, b: SimulationResult) -> ComparisonR
             f"{more} serves {abs(diff):.1f} ± {half:.1f} more patients inside the booking window "
             f"than {less} (95% interval, {n} paired replications)."
         )
-    return ComparisonResult(table, headline)
+    return ComparisonResult(table, headline, label_a, label_b)
 
 
 def comparison_markdown(result: ComparisonResult) -> str:

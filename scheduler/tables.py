@@ -61,10 +61,6 @@ class Row:
             raise self.error(column, "is blank; a value is required")
         return value
 
-    def optional_text(self, column: str) -> str | None:
-        """The cell's text, or None when blank or absent."""
-        return self.values.get(column) or None
-
     def integer(self, column: str, *, minimum: int | None = 0) -> int:
         """A whole number, at least ``minimum`` (0 by default)."""
         value = self.text(column)

@@ -40,7 +40,6 @@ class Coverage:
 
     served: cp_model.LinearExprT  #: patients served inside the window
     demand_total: int  #: all demand patients of the horizon
-    servable_max: int  #: demand that has any cell to go to (a trivial bound)
 
 
 def demand_streams(
@@ -82,7 +81,6 @@ def add_coverage(ctx: BuildContext) -> Coverage:
     most_slots = {cell: sum(ctx.slots[k] for k in keys) for cell, keys in cells.items()}
     inflow: dict[CellKey, list[cp_model.IntVar]] = defaultdict(list)
     all_flows: list[cp_model.IntVar] = []
-    servable = 0
     streams = demand_streams(scenario.demand, scenario.simulation.walk_in_share)
     for n, stream in enumerate(streams):
         row = stream.row
@@ -106,7 +104,6 @@ def add_coverage(ctx: BuildContext) -> Coverage:
                     inflow[cell].append(flow)
             day += dt.timedelta(days=1)
         if flows:
-            servable += stream.patients
             ctx.model.Add(sum(flows) <= stream.patients)
             all_flows.extend(flows)
     for cell, flows in inflow.items():
@@ -114,5 +111,4 @@ def add_coverage(ctx: BuildContext) -> Coverage:
     return Coverage(
         served=sum(all_flows) if all_flows else 0,
         demand_total=sum(row.patients for row in scenario.demand),
-        servable_max=servable,
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from scheduler.model import Scenario
+from scheduler.solver.build import build_model
 from scheduler.solver.hard_rules import forbidding_rule, seven_day_windows
 
 if TYPE_CHECKING:
@@ -49,8 +50,6 @@ def explain_infeasibility(scenario: Scenario, params: SolveParams) -> list[str]:
     reasons = doctor_shortfalls(scenario)
     if reasons:
         return reasons
-    from scheduler.solver.build import build_model  # local: build imports this module's users
-
     roster_model = build_model(scenario)
     model = roster_model.model
     literals = {

@@ -56,14 +56,14 @@ def unsocial_fairness(ctx: BuildContext) -> list[Penalty]:
         for department, doctor_keys in groups.items():
             if len(doctor_keys) < 2:
                 continue
-            horizon = max(len(keys) for keys in doctor_keys)
+            most = max(len(keys) for keys in doctor_keys)  # most sessions any of them could hold
             loads = []
             for keys in doctor_keys:
                 load = ctx.model.NewIntVar(0, len(keys), "")
                 ctx.model.Add(load == ctx.sum_works(keys))
                 loads.append(load)
-            high = ctx.model.NewIntVar(0, horizon, f"unsocial_fairness({kind},{department}).max")
-            low = ctx.model.NewIntVar(0, horizon, f"unsocial_fairness({kind},{department}).min")
+            high = ctx.model.NewIntVar(0, most, f"unsocial_fairness({kind},{department}).max")
+            low = ctx.model.NewIntVar(0, most, f"unsocial_fairness({kind},{department}).min")
             ctx.model.AddMaxEquality(high, loads)
             ctx.model.AddMinEquality(low, loads)
             penalties.append(Penalty("unsocial_fairness", f"{kind},{department}", high - low, weight))
