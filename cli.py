@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from scheduler.errors import InfeasibleError, InputError, NoRosterError
+from scheduler.forecast.command import forecast_command
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -160,6 +161,9 @@ def compare(scenario_a: Path, scenario_b: Path, out_dir: Path, time_limit_s: flo
     _, _, comparison = run_compare(scenario_a, scenario_b, out_dir, time_limit_s, replications, seed)
     click.echo(comparison_markdown(comparison))
     click.echo(f"Written to {out_dir}/: compare.csv, compare.md, a/, b/")
+
+
+main.add_command(forecast_command)
 
 
 if __name__ == "__main__":
