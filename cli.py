@@ -17,6 +17,8 @@ import click
 
 from scheduler.errors import InfeasibleError, InputError, NoRosterError
 from scheduler.forecast.command import forecast_command
+from scheduler.publish.cli import history, publish
+from scheduler.sweep.command import make_sweep_command
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -163,7 +165,13 @@ def compare(scenario_a: Path, scenario_b: Path, out_dir: Path, time_limit_s: flo
     click.echo(f"Written to {out_dir}/: compare.csv, compare.md, a/, b/")
 
 
+main.add_command(publish)
+main.add_command(history)
+
+
 main.add_command(forecast_command)
+
+main.add_command(make_sweep_command(handle_errors))
 
 
 if __name__ == "__main__":

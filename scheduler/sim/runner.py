@@ -6,8 +6,8 @@ import json
 import math
 import os
 import typing
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,9 @@ from scheduler.sim.replication import run_replication, visit_rows
 
 #: Decimal places of floats in kpis.json.
 KPI_DECIMALS = 4
+#: With a progress callback, replications go to workers in this many chunks per worker
+#: (finer progress; results do not depend on chunking).
+PROGRESS_CHUNKS_PER_WORKER = 4
 #: Column dtypes of ``SimulationResult.visits`` (also when it is empty).
 VISIT_DTYPES: dict[str, str] = {
     name: {int: "int64", float: "float64", bool: "bool", str: "object"}[kind]
@@ -88,6 +91,7 @@ def simulate(
     seed: int | None = None,
     workers: int | None = None,
     models: Models | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Simulate a roster for a scenario's demand over several replications.
 
@@ -111,6 +115,8 @@ def simulate(
         :func:`~scheduler.sim.distributions.default_models` of the scenario's settings.
         They must be picklable (module-level functions or dataclass instances)
         when ``workers > 1``.
+    progress
+        Called in this process with (replications done, total) as replications finish.
 
     Returns
     -------
@@ -130,13 +136,21 @@ def simulate(
     plan = build_plan(scenario, roster)
     chosen = default_models(settings) if models is None else models
     reps = list(range(n_reps))
+    outputs: list[_ReplicationOutput] = []
     if n_workers == 1:
-        outputs = _run_chunk(plan, chosen, root_seed, reps)
+        for r in reps:
+            outputs.extend(_run_chunk(plan, chosen, root_seed, [r]))
+            if progress is not None:
+                progress(len(outputs), n_reps)
     else:
-        chunks = [reps[k::n_workers] for k in range(n_workers)]
+        n_chunks = n_workers if progress is None else min(n_reps, PROGRESS_CHUNKS_PER_WORKER * n_workers)
+        chunks = [reps[k::n_chunks] for k in range(n_chunks)]
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
             futures = [pool.submit(_run_chunk, plan, chosen, root_seed, c) for c in chunks]
-            outputs = [o for f in futures for o in f.result()]
+            for future in as_completed(futures):
+                outputs.extend(future.result())
+                if progress is not None:
+                    progress(len(outputs), n_reps)
     outputs.sort(key=lambda o: o.replication)
     per_rep = [o.kpis for o in outputs]
     kpis = summarise(per_rep)

@@ -20,6 +20,7 @@ from scheduler.model import Roster
 from scheduler.solver.build import RosterModel
 from scheduler.solver.explain import explain_infeasibility
 from scheduler.solver.extract import extract_roster
+from scheduler.solver.progress import ProgressHook, phase_callback
 
 #: Share of the time limit phase 1 (coverage) may use; phase 2 gets the rest.
 COVERAGE_PHASE_SHARE = 0.5
@@ -116,8 +117,11 @@ def _gap(value: float, bound: float) -> float:
     return abs(value - bound) / max(1.0, abs(value))
 
 
-def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
-    """Solve in two phases; raise :class:`InfeasibleError` with reasons if no roster exists."""
+def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook | None = None) -> SolveResult:
+    """Solve in two phases; raise :class:`InfeasibleError` with reasons if no roster exists.
+
+    ``progress``, if given, is called with each phase's objective and bound as they improve.
+    """
     started = time.perf_counter()
     model = roster_model.model
     for literal_index in roster_model.ctx.requirements:
@@ -127,7 +131,7 @@ def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
     model.Maximize(roster_model.coverage.served)
     phase1_limit = params.time_limit_s * COVERAGE_PHASE_SHARE
     phase1 = _solver(params, phase1_limit)
-    status1 = phase1.Solve(model)
+    status1 = phase1.Solve(model, phase_callback(phase1, "coverage", progress))
     if status1 == cp_model.INFEASIBLE:
         raise InfeasibleError(explain_infeasibility(roster_model.scenario, params))
     if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -145,7 +149,7 @@ def solve(roster_model: RosterModel, params: SolveParams) -> SolveResult:
     model.Minimize(roster_model.objective_expr())
     phase2_limit = params.time_limit_s - min(_deterministic_seconds(phase1), phase1_limit)
     phase2 = _solver(params, phase2_limit)
-    status2 = phase2.Solve(model)
+    status2 = phase2.Solve(model, phase_callback(phase2, "objective", progress))
     reproducible = not (_stopped_by_clock(phase1, phase1_limit) or _stopped_by_clock(phase2, phase2_limit))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         final, status = phase2, status2
