@@ -1,0 +1,41 @@
+"""The ``sweep`` command: ``python cli.py sweep SWEEP.yaml --out DIR [--scheduler ADDR] [--workers N]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def make_sweep_command(handle_errors: Callable[[Callable[..., Any]], Callable[..., Any]]) -> click.Command:
+    """The click command, its callback wrapped in the CLI's error handler (exit codes)."""
+
+    @click.command(name="sweep")
+    @click.argument("sweep_file", type=click.Path(path_type=Path))
+    @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+                  help="Folder for results.parquet/.csv, summary.csv/.md and points/ (resumable).")
+    @click.option("--scheduler", "scheduler", metavar="tcp://HOST:PORT",
+                  help="Run on an existing Dask cluster (default: a local cluster on this machine).")
+    @click.option("--workers", type=click.IntRange(min=1),
+                  help="Worker processes of the local cluster (default: one per CPU core).")
+    @handle_errors
+    def sweep(sweep_file: Path, out_dir: Path, scheduler: str | None, workers: int | None) -> None:
+        """Roster and simulate every point of a parameter grid on Dask; one tidy table plus a summary."""
+        from scheduler.sweep.run import TerminalProgress, dask_client, run_sweep
+        from scheduler.sweep.spec import load_sweep
+
+        if scheduler is not None and workers is not None:
+            raise click.UsageError("--workers sizes the local cluster; with --scheduler the cluster has its own")
+        load_sweep(sweep_file)  # bad input fails before a cluster starts
+        with dask_client(scheduler, workers) as client:
+            run = run_sweep(sweep_file, out_dir, client, progress=TerminalProgress())
+        click.echo(f"{len(run.computed)} points computed, {len(run.reused)} read from earlier runs.")
+        if run.summary.best is None:
+            click.echo("No point meets all targets.")
+        else:
+            click.echo(f"Lowest cost meeting the targets: {run.summary.best}.")
+        click.echo(f"Written to {out_dir}/: results.parquet, results.csv, summary.csv, summary.md, points/")
+
+    return sweep
