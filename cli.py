@@ -18,6 +18,7 @@ import click
 from scheduler.errors import InfeasibleError, InputError, NoRosterError
 from scheduler.forecast.command import forecast_command
 from scheduler.publish.cli import history, publish
+from scheduler.report.cli import make_export_command, make_report_command
 from scheduler.sweep.command import make_sweep_command
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
@@ -172,6 +173,8 @@ main.add_command(history)
 main.add_command(forecast_command)
 
 main.add_command(make_sweep_command(handle_errors))
+main.add_command(make_report_command(handle_errors))
+main.add_command(make_export_command(handle_errors))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,119 @@
+"""The library functions behind ``report`` and ``export``: inputs in, files out, a result back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.commands import (
+    ScenarioRun,
+    load_roster,
+    roster_and_simulate,
+    run_compare,
+    solve_params,
+    write_solve_outputs,
+)
+from scheduler.compare import ComparisonResult
+from scheduler.errors import InputError
+from scheduler.export import ExportedFiles, export_roster
+from scheduler.output import write_text_safely
+from scheduler.report.html import ReportRun, render_report
+from scheduler.reports import solve_summary
+from scheduler.scenario import load_scenario
+from scheduler.sim import simulate, write_simulation
+
+#: Name of the report page inside the output folder.
+REPORT_NAME = "report.html"
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """What ``report`` produced."""
+
+    page: Path
+    main: ReportRun
+    exports: tuple[ExportedFiles, ...]
+    other: ReportRun | None = None  #: scenario B of a comparison
+    comparison: ComparisonResult | None = None
+
+
+def report_run(run: ScenarioRun) -> ReportRun:
+    """A solved and simulated scenario as the report needs it."""
+    assert run.solve.roster is not None  # roster_and_simulate raises otherwise
+    return ReportRun(run.scenario, run.solve.roster, run.simulation.kpis, run.simulation.visits,
+                     solve_summary(run.solve))
+
+
+def run_report(
+    scenario_dir: Path,
+    out_dir: Path,
+    *,
+    roster_file: Path | None = None,
+    compare_dir: Path | None = None,
+    time_limit_s: float | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    export: bool = True,
+) -> ReportOutputs:
+    """``report``: roster (unless ``roster_file`` is given) and simulate, then write the page and exports.
+
+    Writes to ``out_dir``: ``report.html``; the run's ``roster.csv``/``solve.json``
+    (when solved here), ``kpis.json`` and ``visits.csv``; with ``export``,
+    ``roster.xlsx`` and ``calendars/<doctor_id>.ics``. With ``compare_dir`` both
+    scenarios are rostered and simulated with the same random numbers as in
+    ``compare`` (their files in ``a/`` and ``b/``, exports there too) and the
+    page opens with the side-by-side comparison.
+    """
+    other = comparison = None
+    if compare_dir is not None:
+        if roster_file is not None:
+            raise InputError(roster_file, "a comparison rosters both scenarios; give either --roster or --compare")
+        run_a, run_b, comparison = run_compare(scenario_dir, compare_dir, out_dir, time_limit_s, replications, seed)
+        main, other = report_run(run_a), report_run(run_b)
+        targets = [(main, out_dir / "a"), (other, out_dir / "b")]
+    else:
+        scenario = load_scenario(scenario_dir)
+        if roster_file is None:
+            run = roster_and_simulate(scenario, solve_params(scenario, time_limit_s=time_limit_s),
+                                      replications=replications, seed=seed)
+            write_solve_outputs(run.solve, out_dir)
+            main = report_run(run)
+            simulation = run.simulation
+        else:
+            roster = load_roster(scenario, roster_file)
+            simulation = simulate(scenario, roster, replications=replications, seed=seed)
+            main = ReportRun(scenario, roster, simulation.kpis, simulation.visits)
+        write_simulation(simulation, out_dir)
+        targets = [(main, out_dir)]
+    page = out_dir / REPORT_NAME
+    write_text_safely(page, render_report(main, other, comparison))
+    exports = tuple(export_roster(r.scenario, r.roster, folder, r.kpis) for r, folder in targets) if export else ()
+    return ReportOutputs(page, main, exports, other, comparison)
+
+
+def read_kpis(path: Path) -> Mapping[str, float]:
+    """A kpis.json file: a JSON object of numbers (InputError naming the file otherwise)."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "KPI file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(path, f"not a JSON file: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise InputError(path, "expected a JSON object of KPI names and numbers")
+    kpis = {}
+    for key, value in loaded.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(path, f"expected a number, got {value!r}", column=str(key))
+        kpis[str(key)] = float(value)
+    return kpis
+
+
+def run_export(scenario_dir: Path, roster_file: Path, out_dir: Path, kpis_file: Path | None = None) -> ExportedFiles:
+    """``export``: the workbook and calendars of a roster file (KPI sheet from ``kpis_file`` if given)."""
+    scenario = load_scenario(scenario_dir)
+    roster = load_roster(scenario, roster_file)
+    kpis = read_kpis(kpis_file) if kpis_file is not None else None
+    return export_roster(scenario, roster, out_dir, kpis)
