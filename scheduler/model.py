@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 DAY_KINDS = ("weekday", "saturday", "sunday", "holiday")
 SITE_LEVELS = ("tertiary", "secondary", "county", "community")
@@ -200,6 +201,38 @@ class SimulationSettings:
     booked_days_ahead_max: int = 28  #: booking opens this many days before the visit [days]
     punctuality_early_mean_min: float = 10.0  #: mean minutes booked patients arrive early [min]
     punctuality_sd_min: float = 15.0  #: sd of arrival minus appointment time [min]
+    # --- visit flow (scheduler.sim.day); stations.csv may override per site -------------
+    #: ``booking``: booked patients and walk-ins as above; ``walk_in`` (textbook mode):
+    #: every patient walks in, Poisson arrivals at ``patients`` per day while the
+    #: department's sessions are open, no booking and no slot limit
+    arrivals: Literal["booking", "walk_in"] = "booking"
+    #: consultation time about the clinic's mean: ``lognormal`` (calibrated cv),
+    #: ``exponential`` or ``fixed``
+    consult_distribution: Literal["lognormal", "exponential", "fixed"] = "lognormal"
+    #: ``full``: registration, consultation, tests, return, payment, pharmacy;
+    #: ``consult_only`` (textbook mode): the consultation queue alone
+    flow: Literal["full", "consult_only"] = "full"
+    #: ``desk`` (queue at the desks), ``self_service`` (queue at kiosks) or ``mobile``
+    #: (registered on the phone before arriving: no queue)
+    registration: Literal["desk", "self_service", "mobile"] = "desk"
+    #: ``pay_each_step``: pay at a cashier after each consultation that orders something;
+    #: ``settle_at_end``: treat first, settle later (one settlement before leaving)
+    payment: Literal["pay_each_step", "settle_at_end"] = "pay_each_step"
+    self_service_kiosks: int = 8  #: self-service registration kiosks per site
+    self_service_min: float = 1.0  #: mean registration time at a kiosk [min]
+    lab_share: float = 0.35  #: share of first consultations that order laboratory tests
+    lab_servers: int = 4  #: sample-collection windows per site
+    lab_min: float = 3.0  #: mean sample-collection time [min]
+    lab_turnaround_min: float = 45.0  #: mean time from sample to result [min]
+    imaging_share: float = 0.15  #: share of first consultations that order imaging
+    imaging_servers: int = 4  #: imaging rooms per site
+    imaging_min: float = 8.0  #: mean imaging examination time [min]
+    imaging_turnaround_min: float = 30.0  #: mean time from examination to report [min]
+    return_consult_share: float = 0.4  #: return consultation (with results) over the first [-]
+    pharmacy_share: float = 0.6  #: share of patients given a prescription
+    pharmacy_servers: int = 4  #: pharmacy windows per site
+    pharmacy_min: float = 1.5  #: mean dispensing time [min]
+    queue_series_bin_min: float = 15.0  #: width of the bins of queue_series.csv [min]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,8 @@ def settings_from_yaml(doc: YamlDocument, value: Any, key: str, cls: type) -> An
     """Build a settings dataclass from a YAML mapping, converting by field type.
 
     Every field of ``cls`` may be given; absent fields keep their defaults.
-    Supported field types: int, float, bool, str, ``float | None``, ``int | None``
-    and nested settings dataclasses.
+    Supported field types: int, float, bool, str, ``Literal[...]`` (one of the listed
+    words), ``float | None``, ``int | None`` and nested settings dataclasses.
     """
     mapping = doc.mapping(value, key)
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -174,10 +175,20 @@ def settings_from_yaml(doc: YamlDocument, value: Any, key: str, cls: type) -> An
             kwargs[name] = doc.boolean(raw, path)
         elif kind == "str":
             kwargs[name] = doc.text(raw, path)
+        elif kind.startswith("Literal["):
+            kwargs[name] = _choice(doc, raw, path, typing.get_args(typing.get_type_hints(cls)[name]))
         else:
             nested = _nested_settings_class(cls, name)
             kwargs[name] = settings_from_yaml(doc, raw, path, nested)
     return cls(**kwargs)
+
+
+def _choice(doc: YamlDocument, raw: Any, path: str, allowed: tuple[str, ...]) -> str:
+    """One of the ``allowed`` words (a ``Literal`` settings field)."""
+    text = doc.text(raw, path)
+    if text not in allowed:
+        raise doc.error(path, f"expected one of {', '.join(allowed)}, got '{text}'")
+    return text
 
 
 def _nested_settings_class(cls: type, name: str) -> type:

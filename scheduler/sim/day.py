@@ -1,26 +1,56 @@
-"""One site on one day as SimPy processes: registration, consultation, payment.
+"""One site on one day: the patient flow through the stations, on a SimPy clock.
 
-Every arriving patient registers at one of the site's desks (a
-:class:`simpy.Resource`), then joins a consultation queue: a booked patient
-their own doctor's, a walk-in their department-and-session queue, which any
-doctor of that group may serve; by default (:func:`booked_first`) a doctor
-sees walk-ins only when their own queue is empty. Queues are
-first come, first served; doctors start at their session start and run over
-until nobody is left for them (overtime = finish after session end). After the
-consultation the patient pays at one of the site's cashiers (a Resource).
+A patient's visit (``full`` flow), each station first come, first served with
+parallel servers:
 
-Times are minutes after local midnight of the day.
+1. arrival; registration at a desk or kiosk (none with mobile registration);
+2. the consultation queue: a booked patient their own doctor's, a walk-in
+   their department-and-session queue, which any doctor of the group may
+   serve (by default a doctor sees walk-ins only when their own queue is
+   empty, :func:`~scheduler.sim.disciplines.booked_first`);
+3. with ``pay_each_step``, a cashier after each consultation that orders
+   something (always after the first one; after the return consultation when
+   it prescribes);
+4. if tests were ordered: the laboratory, then imaging; the patient waits for
+   the later result (turnaround) and rejoins the same doctor's own queue for a
+   return consultation;
+5. the pharmacy if prescribed;
+6. with ``settle_at_end`` (treat first, settle later), one settlement at a
+   cashier before leaving.
+
+With ``consult_only`` flow the visit is step 2 alone. Doctors start at their
+session start and stay until nobody is left for them, including patients
+away at tests who will come back (overtime = finish after session end).
+
+The engine is event-driven on a :class:`simpy.Environment`: every step is a
+timeout with a callback (no process per patient), which keeps the per-visit
+cost low. Times are minutes after local midnight of the day.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import simpy
 
 from scheduler.sim.disciplines import QueueDiscipline, booked_first
+
+#: The steps of a visit, as row indices of the time-stamp tables.
+REGISTRATION, CONSULT, PAYMENT, LAB, IMAGING, RETURN, PAYMENT2, PHARMACY, SETTLEMENT = range(9)
+STEP_NAMES = (
+    "registration", "consultation", "payment", "lab", "imaging",
+    "return_consultation", "payment2", "pharmacy", "settlement",
+)
+#: The station that serves each step (payments and settlement share the cashiers).
+STEP_STATION = (
+    "registration", "consultation", "cashier", "lab", "imaging",
+    "consultation", "cashier", "pharmacy", "cashier",
+)
+#: Queue-length log: (time [min], patients waiting) at every change.
+QueueLog = list[tuple[float, int]]
 
 
 @dataclass(frozen=True)
@@ -34,39 +64,111 @@ class DayDoctor:
 
 
 @dataclass(frozen=True)
-class DayPatient:
-    """A patient who turns up (shows or walks in)."""
+class DayServers:
+    """Servers of the site's stations; 0 registration servers = mobile registration."""
 
-    arrival_min: float  #: arrival at the registration desks [min]
-    registration_min: float  #: registration service time [min]
-    consult_ratio: float  #: consultation time over the serving clinic's mean [-]
-    payment_min: float  #: payment service time [min]
-    doctor: int  #: local doctor index of a booked patient, -1 for a walk-in
-    group: int  #: local walk-in group of a walk-in, -1 for a booked patient
+    registration: int
+    cashiers: int
+    lab: int
+    imaging: int
+    pharmacy: int
+
+
+@dataclass(frozen=True)
+class DayPatients:
+    """The patients who turn up at a site on a day, one list element per patient.
+
+    Service times are minutes; NaN in ``lab_min``, ``imaging_min`` or
+    ``pharmacy_min`` means the step is not needed.
+    """
+
+    arrival_min: list[float]  #: arrival [min]
+    doctor: list[int]  #: local doctor index of a booked patient, -1 for a walk-in
+    group: list[int]  #: local walk-in group of a walk-in, -1 for a booked patient
+    consult_ratio: list[float]  #: consultation over the serving clinic's mean [-]
+    registration_min: list[float]
+    payment_min: list[float]  #: first payment (or the settlement)
+    payment2_min: list[float]  #: payment after the return consultation
+    lab_min: list[float]
+    lab_turnaround_min: list[float]
+    imaging_min: list[float]
+    imaging_turnaround_min: list[float]
+    return_ratio: list[float]  #: return consultation over the clinic's mean [-]
+    pharmacy_min: list[float]
+
+    def __len__(self) -> int:
+        return len(self.arrival_min)
 
 
 @dataclass(frozen=True)
 class DayResult:
-    """Time stamps of one site-day; patient lists follow the input order."""
+    """Time stamps of one site-day; patient lists follow the input order.
 
-    registration_start: list[float]  #: [min]
-    queue_join: list[float]  #: joined the consultation queue [min]
-    consult_start: list[float]  #: [min]
-    consult_end: list[float]  #: [min]
-    served_by: list[int]  #: local doctor index
-    payment_start: list[float]  #: [min]
-    payment_end: list[float]  #: [min]
+    ``join[s][i]``, ``start[s][i]``, ``end[s][i]``: when patient ``i`` joined
+    the queue of step ``s`` (:data:`STEP_NAMES`), began and ended its service
+    [min]; NaN when the step did not happen.
+    """
+
+    join: list[list[float]]
+    start: list[list[float]]
+    end: list[list[float]]
+    exit_min: list[float]  #: left the hospital [min]
+    served_by: list[int]  #: local doctor index of the (first) consultation, -1 if none
     doctor_finish: list[float]  #: when each doctor left, at least session end [min]
     doctor_busy: list[float]  #: consultation minutes per doctor [min]
     max_queue_len: int  #: longest consultation queue seen (patients waiting)
+    station_logs: dict[str, QueueLog]  #: queue length changes per station
+    doctor_logs: list[QueueLog]  #: per doctor: their own queue's length changes
+    group_logs: list[QueueLog]  #: per walk-in group: its queue's length changes
+
+
+class _Station:
+    """Parallel servers with one first-come-first-served queue, driven by callbacks."""
+
+    __slots__ = ("env", "servers", "busy", "queue", "log", "join", "start", "end")
+
+    def __init__(self, env: simpy.Environment, servers: int, stamps: tuple[list, list, list]) -> None:
+        self.env = env
+        self.servers = servers
+        self.busy = 0
+        self.queue: deque[tuple[int, int, float, Callable[[int], None]]] = deque()
+        self.log: QueueLog = []
+        self.join, self.start, self.end = stamps
+
+    def enter(self, i: int, step: int, duration: float, then: Callable[[int], None]) -> None:
+        """Patient ``i`` joins for ``step``; ``then(i)`` runs when served."""
+        now = self.env.now
+        self.join[step][i] = now
+        if self.busy < self.servers:
+            self.busy += 1
+            self._serve(i, step, duration, then)
+        else:
+            self.queue.append((i, step, duration, then))
+            self.log.append((now, len(self.queue)))
+
+    def _serve(self, i: int, step: int, duration: float, then: Callable[[int], None]) -> None:
+        self.start[step][i] = self.env.now
+        self.env.timeout(duration, (i, step, then)).callbacks.append(self._done)
+
+    def _done(self, event: simpy.Event) -> None:
+        i, step, then = event._value
+        self.end[step][i] = self.env.now
+        if self.queue:
+            self._serve(*self.queue.popleft())
+            self.log.append((self.env.now, len(self.queue)))
+        else:
+            self.busy -= 1
+        then(i)
 
 
 def simulate_day(
     doctors: Sequence[DayDoctor],
-    patients: Sequence[DayPatient],
+    patients: DayPatients,
     groups: int,
-    registration_desks: int,
-    cashiers: int,
+    servers: DayServers,
+    *,
+    full: bool = True,
+    pay_each_step: bool = True,
     discipline: QueueDiscipline = booked_first,
 ) -> DayResult:
     """Run one site-day to completion and return its time stamps.
@@ -77,126 +179,213 @@ def simulate_day(
         The site-day's doctor-sessions and arriving patients.
     groups
         Number of walk-in groups (department and session) in ``doctors``.
-    registration_desks, cashiers
-        Servers of the site's registration and payment stations.
+    servers
+        Servers of the site's stations.
+    full
+        The whole visit flow; False = the consultation queue alone.
+    pay_each_step
+        Pay after each consultation; False = one settlement at the end.
     discipline
         Which queue a free doctor serves next (:mod:`scheduler.sim.disciplines`).
     """
     env = simpy.Environment()
-    desks = simpy.Resource(env, capacity=registration_desks)
-    tills = simpy.Resource(env, capacity=cashiers)
     n = len(patients)
-    nan = float("nan")
-    reg_start = [nan] * n
-    queue_join = [nan] * n
-    consult_start = [nan] * n
-    consult_end = [nan] * n
+    nan = math.nan
+    join = [[nan] * n for _ in STEP_NAMES]
+    start = [[nan] * n for _ in STEP_NAMES]
+    end = [[nan] * n for _ in STEP_NAMES]
+    stamps = (join, start, end)
+    exit_min = [nan] * n
     served_by = [-1] * n
-    pay_start = [nan] * n
-    pay_end = [nan] * n
-    finish = [nan] * len(doctors)
-    busy = [0.0] * len(doctors)
+    returning = [False] * n
+    results_ready = [0.0] * n
+    n_doctors = len(doctors)
+    finish = [nan] * n_doctors
+    busy = [0.0] * n_doctors
+    state = [0] * n_doctors  # 0 before start, 1 idle, 2 consulting, 3 gone
     own: list[deque[int]] = [deque() for _ in doctors]
     walk: list[deque[int]] = [deque() for _ in range(groups)]
-    own_pending = [0] * len(doctors)
+    doctor_logs: list[QueueLog] = [[] for _ in doctors]
+    group_logs: list[QueueLog] = [[] for _ in range(groups)]
+    own_pending = [0] * n_doctors
     walk_pending = [0] * groups
     active = [0] * groups
     members: list[list[int]] = [[] for _ in range(groups)]
-    idle: list[simpy.Event | None] = [None] * len(doctors)
     longest = [0]
+    consult_mean = [doc.consult_min for doc in doctors]
+    group_of_doctor = [doc.group for doc in doctors]
+    ends = [doc.end_min for doc in doctors]
     for d, doc in enumerate(doctors):
         members[doc.group].append(d)
         active[doc.group] += 1
-    for p in patients:
-        if p.doctor >= 0:
-            own_pending[p.doctor] += 1
+    arrival, doctor_of, group_of = patients.arrival_min, patients.doctor, patients.group
+    for k in range(n):
+        if doctor_of[k] >= 0:
+            own_pending[doctor_of[k]] += 1
         else:
-            walk_pending[p.group] += 1
+            walk_pending[group_of[k]] += 1
+    consult_ratio, return_ratio = patients.consult_ratio, patients.return_ratio
+    lab_min, imaging_min, pharmacy_min = patients.lab_min, patients.imaging_min, patients.pharmacy_min
+    lab_tat, imaging_tat = patients.lab_turnaround_min, patients.imaging_turnaround_min
 
-    def wake(d: int) -> None:
-        event = idle[d]
-        if event is not None and not event.triggered:
-            event.succeed()
+    registration = _Station(env, servers.registration, stamps)
+    cashier = _Station(env, servers.cashiers, stamps)
+    lab = _Station(env, servers.lab, stamps)
+    imaging = _Station(env, servers.imaging, stamps)
+    pharmacy = _Station(env, servers.pharmacy, stamps)
 
-    def patient(i: int) -> Generator[simpy.Event, object, None]:
-        p = patients[i]
-        if p.arrival_min > env.now:
-            yield env.timeout(p.arrival_min - env.now)
-        request = desks.request()
-        yield request
-        reg_start[i] = env.now
-        yield env.timeout(p.registration_min)
-        desks.release(request)
-        queue_join[i] = env.now
-        if p.doctor >= 0:
-            queue = own[p.doctor]
-            queue.append(i)
-            own_pending[p.doctor] -= 1
-            wake(p.doctor)
+    # --- doctors --------------------------------------------------------------
+    def serve_next(d: int) -> None:
+        g = group_of_doctor[d]
+        queue = discipline(own[d], walk[g])
+        now = env.now
+        if queue is None:
+            if now >= ends[d] and own_pending[d] == 0 and (walk_pending[g] == 0 or active[g] > 1):
+                state[d] = 3
+                active[g] -= 1
+                finish[d] = max(now, ends[d])
+            else:
+                state[d] = 1
+            return
+        i = queue.popleft()
+        if queue is walk[g]:
+            group_logs[g].append((now, len(queue)))
         else:
-            queue = walk[p.group]
+            doctor_logs[d].append((now, len(queue)))
+        state[d] = 2
+        if returning[i]:
+            step, duration = RETURN, return_ratio[i] * consult_mean[d]
+        else:
+            step, duration = CONSULT, consult_ratio[i] * consult_mean[d]
+            served_by[i] = d
+        start[step][i] = now
+        busy[d] += duration
+        env.timeout(duration, (d, i, step)).callbacks.append(consult_done)
+
+    def consult_done(event: simpy.Event) -> None:
+        d, i, step = event._value
+        end[step][i] = env.now
+        after_consult(i, step)
+        serve_next(d)
+
+    def join_consult(i: int) -> None:
+        now = env.now
+        if returning[i]:
+            d = served_by[i]
+            join[RETURN][i] = now
+        else:
+            d = doctor_of[i]
+            join[CONSULT][i] = now
+        if d >= 0:
+            queue = own[d]
             queue.append(i)
-            walk_pending[p.group] -= 1
-            for d in members[p.group]:
-                wake(d)
+            own_pending[d] -= 1
+            doctor_logs[d].append((now, len(queue)))
+            if state[d] == 1:
+                serve_next(d)
+        else:
+            g = group_of[i]
+            queue = walk[g]
+            queue.append(i)
+            walk_pending[g] -= 1
+            group_logs[g].append((now, len(queue)))
+            for m in members[g]:
+                if state[m] == 1:
+                    serve_next(m)
+                    break
         if len(queue) > longest[0]:
             longest[0] = len(queue)
 
-    def pay(i: int) -> Generator[simpy.Event, object, None]:
-        request = tills.request()
-        yield request
-        pay_start[i] = env.now
-        yield env.timeout(patients[i].payment_min)
-        tills.release(request)
-        pay_end[i] = env.now
+    def doctor_starts(event: simpy.Event) -> None:
+        serve_next(event._value)
 
-    def doctor(d: int) -> Generator[simpy.Event, object, None]:
-        doc = doctors[d]
-        mine, walk_ins, g = own[d], walk[doc.group], doc.group
-        if doc.start_min > env.now:
-            yield env.timeout(doc.start_min - env.now)
-        while True:
-            queue = discipline(mine, walk_ins)
-            if queue is not None:
-                i = queue.popleft()
+    def session_ends(event: simpy.Event) -> None:
+        d = event._value
+        if state[d] == 1:
+            serve_next(d)
+
+    # --- patients -------------------------------------------------------------
+    def leave(i: int) -> None:
+        exit_min[i] = env.now
+
+    def after_consult(i: int, step: int) -> None:
+        if not full:
+            leave(i)
+        elif step == CONSULT and (lab_min[i] == lab_min[i] or imaging_min[i] == imaging_min[i]):
+            own_pending[served_by[i]] += 1  # the doctor waits for the results
+            if pay_each_step:
+                cashier.enter(i, PAYMENT, patients.payment_min[i], to_lab)
             else:
-                if (
-                    env.now >= doc.end_min
-                    and own_pending[d] == 0
-                    and (walk_pending[g] == 0 or active[g] > 1)
-                ):
-                    break
-                event = env.event()
-                idle[d] = event
-                yield event
-                idle[d] = None
-                continue
-            consult_start[i] = env.now
-            served_by[i] = d
-            duration = patients[i].consult_ratio * doc.consult_min
-            busy[d] += duration
-            yield env.timeout(duration)
-            consult_end[i] = env.now
-            env.process(pay(i))
-        active[g] -= 1
-        finish[d] = max(env.now, doc.end_min)
+                to_lab(i)
+        elif pay_each_step and step == CONSULT:
+            cashier.enter(i, PAYMENT, patients.payment_min[i], to_pharmacy)
+        elif pay_each_step and pharmacy_min[i] == pharmacy_min[i]:
+            cashier.enter(i, PAYMENT2, patients.payment2_min[i], to_pharmacy)
+        else:
+            to_pharmacy(i)
+
+    def to_lab(i: int) -> None:
+        if lab_min[i] == lab_min[i]:
+            lab.enter(i, LAB, lab_min[i], to_imaging)
+        else:
+            to_imaging(i)
+
+    def to_imaging(i: int) -> None:
+        if lab_min[i] == lab_min[i]:
+            results_ready[i] = end[LAB][i] + lab_tat[i]
+        if imaging_min[i] == imaging_min[i]:
+            imaging.enter(i, IMAGING, imaging_min[i], await_results)
+        else:
+            await_results(i)
+
+    def await_results(i: int) -> None:
+        ready = results_ready[i]
+        if imaging_min[i] == imaging_min[i]:
+            ready = max(ready, env.now + imaging_tat[i])
+        returning[i] = True
+        env.timeout(max(ready - env.now, 0.0), i).callbacks.append(back_with_results)
+
+    def back_with_results(event: simpy.Event) -> None:
+        join_consult(event._value)
+
+    def to_pharmacy(i: int) -> None:
+        if pharmacy_min[i] == pharmacy_min[i]:
+            pharmacy.enter(i, PHARMACY, pharmacy_min[i], to_settlement)
+        else:
+            to_settlement(i)
+
+    def to_settlement(i: int) -> None:
+        if pay_each_step:
+            leave(i)
+        else:
+            cashier.enter(i, SETTLEMENT, patients.payment_min[i], leave)
+
+    def arrives(event: simpy.Event) -> None:
+        i = event._value
+        if full and servers.registration > 0:
+            registration.enter(i, REGISTRATION, patients.registration_min[i], join_consult)
+        else:
+            join_consult(i)
 
     for d, doc in enumerate(doctors):
-        env.process(doctor(d))
-        # wake an idle doctor at session end, to check whether they may leave
-        env.timeout(doc.end_min).callbacks.append(lambda _event, d=d: wake(d))
+        env.timeout(doc.start_min, d).callbacks.append(doctor_starts)
+        env.timeout(doc.end_min, d).callbacks.append(session_ends)
     for i in range(n):
-        env.process(patient(i))
+        env.timeout(max(arrival[i], 0.0), i).callbacks.append(arrives)
     env.run()
     return DayResult(
-        registration_start=reg_start,
-        queue_join=queue_join,
-        consult_start=consult_start,
-        consult_end=consult_end,
+        join=join,
+        start=start,
+        end=end,
+        exit_min=exit_min,
         served_by=served_by,
-        payment_start=pay_start,
-        payment_end=pay_end,
         doctor_finish=finish,
         doctor_busy=busy,
         max_queue_len=longest[0],
+        station_logs={
+            "registration": registration.log, "cashier": cashier.log, "lab": lab.log,
+            "imaging": imaging.log, "pharmacy": pharmacy.log,
+        },
+        doctor_logs=doctor_logs,
+        group_logs=group_logs,
     )

@@ -31,6 +31,10 @@ from scheduler.model import SimulationSettings
 from scheduler.sim import calibration
 from scheduler.sim.disciplines import QueueDiscipline, booked_first
 
+#: Coefficient of variation of test result turnaround times [-] (an assumption:
+#: laboratory turnaround is right-skewed with most results near the median).
+TURNAROUND_CV: float = 0.5
+
 NoShowModel = Callable[[np.ndarray], np.ndarray]
 PunctualityModel = Callable[[int, np.random.Generator], np.ndarray]
 WalkInArrivalModel = Callable[[int, np.random.Generator], np.ndarray]
@@ -151,6 +155,14 @@ class ConstantRatio:
         return np.full(n, float(self.value))
 
 
+#: Consultation-time models by ``simulation.consult_distribution``.
+CONSULT_DISTRIBUTIONS: dict[str, RelativeDurationModel] = {
+    "lognormal": LognormalRatio(),
+    "exponential": ExponentialRatio(),
+    "fixed": ConstantRatio(1.0),
+}
+
+
 @dataclass(frozen=True)
 class Models:
     """The models one simulation uses (see the module docstring for signatures).
@@ -166,6 +178,10 @@ class Models:
     registration_time: RelativeDurationModel
     payment_time: RelativeDurationModel
     queue_discipline: QueueDiscipline = booked_first
+    #: service times of the other stations (lab, imaging, pharmacy) over their means
+    station_time: RelativeDurationModel = ExponentialRatio()
+    #: test result turnaround (sample or examination to result) over its mean
+    turnaround_time: RelativeDurationModel = LognormalRatio(TURNAROUND_CV)
 
 
 def default_models(settings: SimulationSettings) -> Models:
@@ -173,7 +189,9 @@ def default_models(settings: SimulationSettings) -> Models:
 
     ``settings.no_show_rate`` replaces the lead-time no-show curve by a flat rate
     when set; ``punctuality_early_mean_min`` (minutes early on average) and
-    ``punctuality_sd_min`` set the normal punctuality model.
+    ``punctuality_sd_min`` set the normal punctuality model;
+    ``consult_distribution`` picks the consultation-time model
+    (:data:`CONSULT_DISTRIBUTIONS`).
     """
     no_show: NoShowModel = (
         LeadTimeNoShow() if settings.no_show_rate is None else FlatNoShow(settings.no_show_rate)
@@ -184,7 +202,7 @@ def default_models(settings: SimulationSettings) -> Models:
             -settings.punctuality_early_mean_min, settings.punctuality_sd_min
         ),
         walk_in_arrival=EarlyPeakWalkIn(),
-        consult_time=LognormalRatio(),
+        consult_time=CONSULT_DISTRIBUTIONS[settings.consult_distribution],
         registration_time=ExponentialRatio(),
         payment_time=ExponentialRatio(),
     )

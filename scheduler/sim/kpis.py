@@ -25,9 +25,24 @@ Per replication (empty sets give 0):
 Extras: ``seen_patients``, ``booked_patients``, ``no_slot_patients``,
 ``walk_in_patients``, ``walk_ins_turned_away``, ``walk_in_share_served``,
 ``no_shows``, ``no_show_rate`` (of booked patients), ``mean_wait_booked_min``,
-``mean_wait_walk_in_min``, ``mean_registration_wait_min``,
-``mean_payment_wait_min``, ``mean_time_in_clinic_min`` (arrival to payment
-end), ``max_overtime_min``, ``doctor_sessions``.
+``mean_wait_walk_in_min``, ``max_overtime_min``, ``doctor_sessions``, and the
+visit flow's (:data:`FLOW_KEYS`), over patients seen:
+
+``mean_time_in_hospital_min``, ``p90_time_in_hospital_min``
+    arrival to leaving the hospital [min] (``mean_time_in_clinic_min``: the same).
+``mean_total_wait_min``
+    minutes queued per patient, all stations together [min].
+``mean_<station>_wait_min``
+    for ``registration``, ``return`` (return consultation), ``cashier`` (all
+    payments of a patient together; ``mean_payment_wait_min``: the same),
+    ``lab``, ``imaging``, ``pharmacy``: minutes queued there per patient who
+    queued there [min].
+``payments_per_patient``
+    cashier visits per patient (payments and settlement) [-].
+``mean_queue_len_<station>``, ``max_queue_len_<station>``
+    time-averaged and longest queue of the shared stations (``registration``,
+    ``cashier``, ``lab``, ``imaging``, ``pharmacy``) [patients], the mean over
+    the minutes from a site-day's first queue to its last patient leaving.
 """
 
 from __future__ import annotations
@@ -39,8 +54,9 @@ import numpy as np
 from scipy import stats
 
 from scheduler.sim.booking import BOOKED, NO_SLOT, TURNED_AWAY, WALK_IN
+from scheduler.sim.day import PAYMENT, PAYMENT2, SETTLEMENT
 from scheduler.sim.plan import SimPlan
-from scheduler.sim.replication import Outcome
+from scheduler.sim.replication import Outcome, queues_joined, station_waits
 
 #: The KPI keys kpis.json must carry (CONTRACT.md), each also with ``_ci95``.
 CONTRACT_KEYS: tuple[str, ...] = (
@@ -55,6 +71,26 @@ CONTRACT_KEYS: tuple[str, ...] = (
     "within_booking_window_share",
     "unserved_patients",
     "patients",
+)
+
+#: Per-station mean wait KPI keys, by :func:`~scheduler.sim.replication.station_waits` station.
+STATION_WAIT_KEYS: dict[str, str] = {
+    "registration": "mean_registration_wait_min",
+    "consultation": "mean_consultation_wait_min",
+    "return_consultation": "mean_return_wait_min",
+    "cashier": "mean_cashier_wait_min",
+    "lab": "mean_lab_wait_min",
+    "imaging": "mean_imaging_wait_min",
+    "pharmacy": "mean_pharmacy_wait_min",
+}
+#: Visit-flow KPIs a comparison shows after the contract keys (queues joined,
+#: time in hospital, waits per station).
+FLOW_KEYS: tuple[str, ...] = (
+    "mean_time_in_hospital_min",
+    "p90_time_in_hospital_min",
+    "mean_total_wait_min",
+    "payments_per_patient",
+    *STATION_WAIT_KEYS.values(),
 )
 
 
@@ -79,25 +115,18 @@ def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
     booked = status == BOOKED
     admitted_walk_ins = status == WALK_IN
     lead = outcome.booking.lead_days[booked]
-    stations = (
-        np.isfinite(outcome.registration_start_min[seen]).astype(int)
-        + np.isfinite(outcome.consult_start_min[seen])
-        + np.isfinite(outcome.payment_start_min[seen])
-    )
     session_min = np.array([d.end_min - d.start_min for d in plan.doctors], dtype=float)
     ends = np.array([d.end_min for d in plan.doctors], dtype=float)
     overtime = np.maximum(outcome.doctor_finish_min - ends, 0.0)
     within = (booked & (outcome.booking.lead_days <= plan.booking_window_days)) | admitted_walk_ins
-    arrived = np.isfinite(outcome.registration_start_min)
-    paid = np.isfinite(outcome.payment_start_min)
     n = len(status)
-    return {
+    kpis = {
         "patients": float(n),
         "mean_wait_min": _mean(wait),
         "p90_wait_min": _p90(wait),
         "max_wait_min": float(wait.max()) if wait.size else 0.0,
         "max_queue_len": float(outcome.max_queue_len),
-        "mean_queues_per_patient": _mean(stations.astype(float)),
+        "mean_queues_per_patient": _mean(queues_joined(outcome)[seen].astype(float)),
         "doctor_utilisation": _ratio(outcome.doctor_busy_min.sum(), session_min.sum()),
         "overtime_min_per_session": _mean(overtime),
         "max_overtime_min": float(overtime.max()) if overtime.size else 0.0,
@@ -116,14 +145,36 @@ def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
         "no_show_rate": _ratio(outcome.no_show.sum(), booked.sum()),
         "mean_wait_booked_min": _mean(wait[booked[seen]]),
         "mean_wait_walk_in_min": _mean(wait[admitted_walk_ins[seen]]),
-        "mean_registration_wait_min": _mean(
-            (outcome.registration_start_min - outcome.arrival_min)[arrived]
-        ),
-        "mean_payment_wait_min": _mean(
-            (outcome.payment_start_min - outcome.consult_end_min)[paid]
-        ),
-        "mean_time_in_clinic_min": _mean((outcome.payment_end_min - outcome.arrival_min)[paid]),
     }
+    kpis.update(flow_kpis(outcome))
+    return kpis
+
+
+def flow_kpis(outcome: Outcome) -> dict[str, float]:
+    """The visit-flow KPIs of one replication (:data:`FLOW_KEYS` and per-station queues)."""
+    seen = outcome.seen
+    stay = (outcome.exit_min - outcome.arrival_min)[seen]
+    stay = stay[np.isfinite(stay)]
+    waits = station_waits(outcome)
+    total = np.zeros(int(seen.sum()))
+    kpis: dict[str, float] = {
+        "mean_time_in_hospital_min": _mean(stay),
+        "p90_time_in_hospital_min": _p90(stay),
+        "mean_time_in_clinic_min": _mean(stay),
+        "payments_per_patient": _mean(
+            np.isfinite(outcome.step_join[[PAYMENT, PAYMENT2, SETTLEMENT]][:, seen]).sum(axis=0).astype(float)
+        ),
+    }
+    for station, key in STATION_WAIT_KEYS.items():
+        values = waits[station][seen]
+        kpis[key] = _mean(values[np.isfinite(values)])
+        total += np.nan_to_num(values)
+    kpis["mean_payment_wait_min"] = kpis["mean_cashier_wait_min"]
+    kpis["mean_total_wait_min"] = _mean(total)
+    for station, (area, span, peak) in outcome.station_queues.items():
+        kpis[f"mean_queue_len_{station}"] = _ratio(area, span)
+        kpis[f"max_queue_len_{station}"] = float(peak)
+    return kpis
 
 
 def ci95_half_width(values: Sequence[float] | np.ndarray) -> float:

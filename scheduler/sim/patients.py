@@ -38,6 +38,16 @@ class PatientDraws:
     consult_ratio: np.ndarray  #: consultation time over the clinic mean [-]
     registration_ratio: np.ndarray  #: registration time over its mean [-]
     payment_ratio: np.ndarray  #: payment time over its mean [-]
+    lab_u: np.ndarray  #: uniform compared with ``lab_share`` [0, 1)
+    imaging_u: np.ndarray  #: uniform compared with ``imaging_share`` [0, 1)
+    pharmacy_u: np.ndarray  #: uniform compared with ``pharmacy_share`` [0, 1)
+    lab_ratio: np.ndarray  #: sample-collection time over its mean [-]
+    lab_turnaround_ratio: np.ndarray  #: laboratory turnaround over its mean [-]
+    imaging_ratio: np.ndarray  #: imaging time over its mean [-]
+    imaging_turnaround_ratio: np.ndarray  #: imaging report turnaround over its mean [-]
+    return_consult_ratio: np.ndarray  #: return-consultation time over the clinic mean, before share [-]
+    payment2_ratio: np.ndarray  #: second payment time over its mean [-]
+    pharmacy_ratio: np.ndarray  #: dispensing time over its mean [-]
 
     def __len__(self) -> int:
         return int(self.row.size)
@@ -48,6 +58,42 @@ def row_generator(seed: int, replication: int, stream_key: int) -> np.random.Gen
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, stream_key)))
 
 
+def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng: np.random.Generator,
+                walk_in_share: float, expert_share: float) -> None:
+    """Append ``n`` patients' random attributes drawn from ``rng``, in a fixed order."""
+    parts["walk_in"].append(rng.random(n) < walk_in_share)
+    parts["needs_expert"].append(rng.random(n) < expert_share)
+    parts["order_u"].append(rng.random(n))
+    parts["session_u"].append(rng.random(n))
+    parts["no_show_u"].append(rng.random(n))
+    parts["punctuality_min"].append(np.asarray(models.punctuality(n, rng), dtype=float))
+    parts["walk_in_fraction"].append(np.asarray(models.walk_in_arrival(n, rng), dtype=float))
+    parts["consult_ratio"].append(np.asarray(models.consult_time(n, rng), dtype=float))
+    parts["registration_ratio"].append(np.asarray(models.registration_time(n, rng), dtype=float))
+    parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
+    for name in ("lab_u", "imaging_u", "pharmacy_u"):
+        parts[name].append(rng.random(n))
+    parts["lab_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
+    parts["lab_turnaround_ratio"].append(np.asarray(models.turnaround_time(n, rng), dtype=float))
+    parts["imaging_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
+    parts["imaging_turnaround_ratio"].append(np.asarray(models.turnaround_time(n, rng), dtype=float))
+    parts["return_consult_ratio"].append(np.asarray(models.consult_time(n, rng), dtype=float))
+    parts["payment2_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
+    parts["pharmacy_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
+
+
+_INT_FIELDS = {"row": np.int64, "date_ord": np.int64, "walk_in": bool, "needs_expert": bool}
+
+
+def _concatenate(parts: dict[str, list[np.ndarray]]) -> PatientDraws:
+    return PatientDraws(
+        **{
+            name: (np.concatenate(arrays) if arrays else np.empty(0, dtype=_INT_FIELDS.get(name, float)))
+            for name, arrays in parts.items()
+        }
+    )
+
+
 def draw_patients(plan: SimPlan, models: Models, seed: int, replication: int) -> PatientDraws:
     """Draw every demand patient's random attributes for one replication."""
     parts: dict[str, list[np.ndarray]] = {name: [] for name in PatientDraws.__dataclass_fields__}
@@ -56,24 +102,23 @@ def draw_patients(plan: SimPlan, models: Models, seed: int, replication: int) ->
         rng = row_generator(seed, replication, row.stream_key)
         parts["row"].append(np.full(n, row.index, dtype=np.int64))
         parts["date_ord"].append(np.full(n, row.date_ord, dtype=np.int64))
-        parts["walk_in"].append(rng.random(n) < plan.walk_in_share)
-        parts["needs_expert"].append(rng.random(n) < row.expert_share)
-        parts["order_u"].append(rng.random(n))
-        parts["session_u"].append(rng.random(n))
-        parts["no_show_u"].append(rng.random(n))
-        parts["punctuality_min"].append(np.asarray(models.punctuality(n, rng), dtype=float))
-        parts["walk_in_fraction"].append(np.asarray(models.walk_in_arrival(n, rng), dtype=float))
-        parts["consult_ratio"].append(np.asarray(models.consult_time(n, rng), dtype=float))
-        parts["registration_ratio"].append(
-            np.asarray(models.registration_time(n, rng), dtype=float)
-        )
-        parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
-    empty = {
-        "row": np.int64, "date_ord": np.int64, "walk_in": bool, "needs_expert": bool,
-    }
-    return PatientDraws(
-        **{
-            name: (np.concatenate(arrays) if arrays else np.empty(0, dtype=empty.get(name, float)))
-            for name, arrays in parts.items()
-        }
-    )
+        _attributes(parts, models, n, rng, plan.walk_in_share, row.expert_share)
+    return _concatenate(parts)
+
+
+def draw_poisson_walk_ins(plan: SimPlan, models: Models, seed: int, replication: int) -> PatientDraws:
+    """Textbook mode: every demand row's patients walk in as a Poisson count.
+
+    Row ``r`` brings ``Poisson(patients)`` walk-ins; ``session_u`` is then each
+    one's position in the day's open time, uniform, so that arrivals form a
+    Poisson process at ``patients`` per open day (see
+    :func:`scheduler.sim.replication.place_walk_ins`).
+    """
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in PatientDraws.__dataclass_fields__}
+    for row in plan.demand:
+        rng = row_generator(seed, replication, row.stream_key)
+        n = int(rng.poisson(row.patients))
+        parts["row"].append(np.full(n, row.index, dtype=np.int64))
+        parts["date_ord"].append(np.full(n, row.date_ord, dtype=np.int64))
+        _attributes(parts, models, n, rng, 1.0, row.expert_share)
+    return _concatenate(parts)

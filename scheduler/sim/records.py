@@ -33,7 +33,16 @@ class Visit(NamedTuple):
     queue_join_min: float  #: joined the consultation queue [min]
     consult_start_min: float  #: [min]
     consult_end_min: float  #: [min]
-    payment_end_min: float  #: left the clinic [min]
+    payment_end_min: float  #: end of the first payment, or of the settlement [min]
     wait_min: float  #: consultation queue join to consultation start [min]
     consult_min: float  #: consultation duration [min]
-    queues: int  #: stations queued at (registration, consultation, payment)
+    queues: int  #: queues joined: stations and consultations (registration, consultation, payments, ...)
+    payment_start_min: float  #: start of the first payment, or of the settlement [min]
+    exit_min: float  #: left the hospital after the last step [min]
+    time_in_hospital_min: float  #: arrival to exit [min]
+    registration_wait_min: float  #: queued for registration [min] (NaN: mobile or not come)
+    return_wait_min: float  #: queued for the return consultation with results [min]
+    cashier_wait_min: float  #: queued at cashiers, all payments together [min]
+    lab_wait_min: float  #: queued for sample collection [min]
+    imaging_wait_min: float  #: queued for imaging [min]
+    pharmacy_wait_min: float  #: queued at the pharmacy [min]

@@ -1,59 +1,141 @@
-"""One replication: draw patients, book, run every site-day, collect per-patient outcomes."""
+"""One replication: draw patients, book (or place textbook walk-ins), run every site-day."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.sim.booking import BOOKED, STATUS_NAMES, WALK_IN, Booking, book
-from scheduler.sim.day import DayDoctor, DayPatient, simulate_day
+from scheduler.sim.booking import BOOKED, STATUS_NAMES, TURNED_AWAY, WALK_IN, Booking, book
+from scheduler.sim.day import (
+    CONSULT,
+    PAYMENT,
+    REGISTRATION,
+    SETTLEMENT,
+    STEP_NAMES,
+    STEP_STATION,
+    DayDoctor,
+    DayPatients,
+    DayServers,
+    simulate_day,
+)
 from scheduler.sim.distributions import Models
-from scheduler.sim.patients import PatientDraws, draw_patients
+from scheduler.sim.patients import PatientDraws, draw_patients, draw_poisson_walk_ins
 from scheduler.sim.plan import SimPlan, date_of
+from scheduler.sim.queue_series import SeriesSum, bin_log, log_area
 from scheduler.sim.records import Visit
+from scheduler.sim.stations import FlowPlan
+
+#: Stations with a shared queue per site (the consultation queues are per doctor or group).
+SHARED_STATIONS = ("registration", "cashier", "lab", "imaging", "pharmacy")
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Per-patient arrays of one replication (NaN / -1 where a step did not happen)."""
+    """Per-patient arrays of one replication (NaN / -1 where a step did not happen).
+
+    ``step_join``, ``step_start``, ``step_end`` have one row per visit step
+    (:data:`scheduler.sim.day.STEP_NAMES`) and one column per patient [min].
+    """
 
     replication: int
     draws: PatientDraws
     booking: Booking
     no_show: np.ndarray  #: booked patient did not come (bool)
-    arrival_min: np.ndarray  #: arrival at registration [min after midnight]
-    registration_start_min: np.ndarray
-    queue_join_min: np.ndarray
-    consult_start_min: np.ndarray
-    consult_end_min: np.ndarray
-    payment_start_min: np.ndarray
-    payment_end_min: np.ndarray
+    arrival_min: np.ndarray  #: arrival at the hospital [min after midnight]
+    step_join: np.ndarray
+    step_start: np.ndarray
+    step_end: np.ndarray
+    exit_min: np.ndarray  #: left the hospital [min]
     served_by: np.ndarray  #: doctor-session index that saw the patient, -1 if none
     doctor_finish_min: np.ndarray  #: per doctor-session: when they left [min]
     doctor_busy_min: np.ndarray  #: per doctor-session: consultation minutes [min]
     max_queue_len: int  #: longest consultation queue over all site-days
+    #: per shared station: [patient-minutes waited, minutes observed, longest queue]
+    station_queues: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def payment_end_min(self) -> np.ndarray:
+        """End of the first payment or of the settlement [min]."""
+        return np.where(np.isnan(self.step_end[PAYMENT]), self.step_end[SETTLEMENT], self.step_end[PAYMENT])
 
     @property
     def seen(self) -> np.ndarray:
         """Patients who had a consultation."""
         return self.served_by >= 0
 
+    # views kept for readers of the earlier single-payment layout
+    @property
+    def registration_start_min(self) -> np.ndarray:
+        """Start of registration [min] (NaN with mobile registration)."""
+        return self.step_start[REGISTRATION]
 
-def run_replication(plan: SimPlan, models: Models, seed: int, replication: int) -> Outcome:
-    """Simulate one replication of the whole horizon."""
-    draws = draw_patients(plan, models, seed, replication)
-    booking = book(plan, draws)
+    @property
+    def queue_join_min(self) -> np.ndarray:
+        """Joined the (first) consultation queue [min]."""
+        return self.step_join[CONSULT]
+
+    @property
+    def consult_start_min(self) -> np.ndarray:
+        """Start of the (first) consultation [min]."""
+        return self.step_start[CONSULT]
+
+    @property
+    def consult_end_min(self) -> np.ndarray:
+        """End of the (first) consultation [min]."""
+        return self.step_end[CONSULT]
+
+    @property
+    def payment_start_min(self) -> np.ndarray:
+        """Start of the first payment or of the settlement [min]."""
+        return np.where(np.isnan(self.step_start[PAYMENT]), self.step_start[SETTLEMENT], self.step_start[PAYMENT])
+
+
+def place_walk_ins(plan: SimPlan, draws: PatientDraws) -> tuple[Booking, np.ndarray]:
+    """Textbook mode: each walk-in's session and arrival time from its open-time position.
+
+    The open time of a demand row is the union of its department's sessions at
+    its site that day (its preferred session only, if it has one); ``session_u``
+    is a uniform position in it, so the arrivals of a Poisson count form a
+    Poisson process over the open time. Rows with no session open are turned away.
+    """
     n = len(draws)
-    booked = booking.status == BOOKED
-    probability = np.zeros(n)
-    if booked.any():
-        probability[booked] = models.no_show(booking.lead_days[booked])
-    no_show = booked & (draws.no_show_u < probability)
-
+    status = np.full(n, TURNED_AWAY, dtype=np.int64)
+    group = np.full(n, -1, dtype=np.int64)
+    visit = np.full(n, -1, dtype=np.int64)
     arrival = np.full(n, math.nan)
-    shows = booked & ~no_show
+    rows = draws.row
+    bounds = np.searchsorted(rows, np.arange(len(plan.demand) + 1))
+    for row in plan.demand:
+        lo, hi = bounds[row.index], bounds[row.index + 1]
+        if lo == hi:
+            continue
+        options = plan.groups_by_day.get((row.date_ord, row.site_id, row.department), ())
+        if row.session_id is not None:
+            options = tuple(g for g in options if plan.groups[g].key[3] == row.session_id)
+        if not options:
+            continue
+        starts = np.array([plan.groups[g].start_min for g in options], dtype=float)
+        lengths = np.array([plan.groups[g].end_min - plan.groups[g].start_min for g in options], dtype=float)
+        cumulative = np.concatenate(([0.0], np.cumsum(lengths)))
+        position = draws.session_u[lo:hi] * cumulative[-1]
+        k = np.minimum(np.searchsorted(cumulative, position, side="right") - 1, len(options) - 1)
+        status[lo:hi] = WALK_IN
+        group[lo:hi] = np.asarray(options)[k]
+        visit[lo:hi] = row.date_ord
+        arrival[lo:hi] = starts[k] + position - cumulative[k]
+    lead = np.where(visit >= 0, 0.0, math.nan)
+    booking = Booking(status, np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), group, visit,
+                      np.full(n, math.nan), lead)
+    return booking, arrival
+
+
+def _arrivals(plan: SimPlan, draws: PatientDraws, booking: Booking, no_show: np.ndarray) -> np.ndarray:
+    """Arrival times of booked patients who show and of admitted walk-ins [min]."""
+    n = len(draws)
+    arrival = np.full(n, math.nan)
+    shows = (booking.status == BOOKED) & ~no_show
     arrival[shows] = booking.appointment_min[shows] + draws.punctuality_min[shows]
     walk_ins = booking.status == WALK_IN
     if walk_ins.any():
@@ -61,17 +143,67 @@ def run_replication(plan: SimPlan, models: Models, seed: int, replication: int) 
         end = np.array([g.end_min for g in plan.groups], dtype=float)
         g = booking.group[walk_ins]
         arrival[walk_ins] = start[g] + draws.walk_in_fraction[walk_ins] * (end[g] - start[g])
-    np.maximum(arrival, 0.0, out=arrival)
-    registration = draws.registration_ratio * plan.registration_min
-    payment = draws.payment_ratio * plan.payment_min
+    return np.maximum(arrival, 0.0)
 
-    stamps = {k: np.full(n, math.nan) for k in ("reg", "join", "cs", "ce", "ps", "pe")}
+
+def _service_minutes(plan: SimPlan, flow: FlowPlan, draws: PatientDraws) -> dict[str, np.ndarray]:
+    """Every patient's service minutes at each station of their site (NaN = not needed)."""
+    site_ids = sorted(flow.sites)
+    code = {s: k for k, s in enumerate(site_ids)}
+    site = np.array([code[row.site_id] for row in plan.demand], dtype=np.int64)[draws.row]
+
+    def per_site(attribute: str, what: str) -> np.ndarray:
+        return np.array([getattr(getattr(flow.sites[s], attribute), what) for s in site_ids], dtype=float)[site]
+
+    def routed(attribute: str, u: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+        return np.where(u < per_site(attribute, "share"), ratio * per_site(attribute, "service_min"), math.nan)
+
+    return {
+        "registration": draws.registration_ratio * per_site("registration", "service_min"),
+        "payment": draws.payment_ratio * per_site("cashier", "service_min"),
+        "payment2": draws.payment2_ratio * per_site("cashier", "service_min"),
+        "lab": routed("lab", draws.lab_u, draws.lab_ratio),
+        "lab_turnaround": draws.lab_turnaround_ratio * per_site("lab", "turnaround_min"),
+        "imaging": routed("imaging", draws.imaging_u, draws.imaging_ratio),
+        "imaging_turnaround": draws.imaging_turnaround_ratio * per_site("imaging", "turnaround_min"),
+        "pharmacy": routed("pharmacy", draws.pharmacy_u, draws.pharmacy_ratio),
+        "return": draws.return_consult_ratio * flow.return_consult_share,
+    }
+
+
+def run_replication(
+    plan: SimPlan, models: Models, seed: int, replication: int, flow: FlowPlan,
+    series: SeriesSum | None = None,
+) -> Outcome:
+    """Simulate one replication of the whole horizon; add its queue series to ``series``."""
+    if flow.walk_in_arrivals:
+        draws = draw_poisson_walk_ins(plan, models, seed, replication)
+        booking, arrival = place_walk_ins(plan, draws)
+        no_show = np.zeros(len(draws), dtype=bool)
+    else:
+        draws = draw_patients(plan, models, seed, replication)
+        booking = book(plan, draws)
+        booked = booking.status == BOOKED
+        probability = np.zeros(len(draws))
+        if booked.any():
+            probability[booked] = models.no_show(booking.lead_days[booked])
+        no_show = booked & (draws.no_show_u < probability)
+        arrival = _arrivals(plan, draws, booking, no_show)
+    n = len(draws)
+    minutes = {k: v.tolist() for k, v in _service_minutes(plan, flow, draws).items()}
+
+    steps = len(STEP_NAMES)
+    step_join = np.full((steps, n), math.nan)
+    step_start = np.full((steps, n), math.nan)
+    step_end = np.full((steps, n), math.nan)
+    exit_min = np.full(n, math.nan)
     served_by = np.full(n, -1, dtype=np.int64)
     finish = np.array([float(d.end_min) for d in plan.doctors])
     busy = np.zeros(len(plan.doctors))
     longest = 0
+    station_queues = {name: [0.0, 0.0, 0.0] for name in SHARED_STATIONS}
 
-    comes = np.flatnonzero(shows | walk_ins)
+    comes = np.flatnonzero(np.isfinite(arrival))
     site_of_row = [row.site_id for row in plan.demand]
     by_day: dict[tuple[int, str], list[int]] = {}
     visit_list = booking.visit_date_ord.tolist()
@@ -86,8 +218,6 @@ def run_replication(plan: SimPlan, models: Models, seed: int, replication: int) 
     group_of = booking.group.tolist()
     consult_ratio = draws.consult_ratio.tolist()
     arrival_list = arrival.tolist()
-    registration_list = registration.tolist()
-    payment_list = payment.tolist()
     for key, patients in by_day.items():
         doctor_ids = doctors_by_day[key]
         local_doctor = {d: k for k, d in enumerate(doctor_ids)}
@@ -102,53 +232,83 @@ def run_replication(plan: SimPlan, models: Models, seed: int, replication: int) 
             )
             for d in doctor_ids
         ]
-        day_patients = [
-            DayPatient(
-                arrival_min=arrival_list[i],
-                registration_min=registration_list[i],
-                consult_ratio=consult_ratio[i],
-                payment_min=payment_list[i],
-                doctor=local_doctor[doctor_of[i]] if doctor_of[i] >= 0 else -1,
-                group=local_group[group_of[i]] if group_of[i] >= 0 else -1,
-            )
-            for i in patients
-        ]
+        day_patients = DayPatients(
+            arrival_min=[arrival_list[i] for i in patients],
+            doctor=[local_doctor[doctor_of[i]] if doctor_of[i] >= 0 else -1 for i in patients],
+            group=[local_group[group_of[i]] if group_of[i] >= 0 else -1 for i in patients],
+            consult_ratio=[consult_ratio[i] for i in patients],
+            registration_min=[minutes["registration"][i] for i in patients],
+            payment_min=[minutes["payment"][i] for i in patients],
+            payment2_min=[minutes["payment2"][i] for i in patients],
+            lab_min=[minutes["lab"][i] for i in patients],
+            lab_turnaround_min=[minutes["lab_turnaround"][i] for i in patients],
+            imaging_min=[minutes["imaging"][i] for i in patients],
+            imaging_turnaround_min=[minutes["imaging_turnaround"][i] for i in patients],
+            return_ratio=[minutes["return"][i] for i in patients],
+            pharmacy_min=[minutes["pharmacy"][i] for i in patients],
+        )
+        stations = flow.sites[key[1]]
+        servers = DayServers(
+            registration=stations.registration.servers,
+            cashiers=stations.cashier.servers,
+            lab=stations.lab.servers,
+            imaging=stations.imaging.servers,
+            pharmacy=stations.pharmacy.servers,
+        )
         result = simulate_day(
-            day_doctors,
-            day_patients,
-            len(group_ids),
-            plan.registration_desks,
-            plan.cashiers,
-            models.queue_discipline,
+            day_doctors, day_patients, len(group_ids), servers,
+            full=flow.full, pay_each_step=flow.pay_each_step, discipline=models.queue_discipline,
         )
         index = np.asarray(patients, dtype=np.int64)
-        stamps["reg"][index] = result.registration_start
-        stamps["join"][index] = result.queue_join
-        stamps["cs"][index] = result.consult_start
-        stamps["ce"][index] = result.consult_end
-        stamps["ps"][index] = result.payment_start
-        stamps["pe"][index] = result.payment_end
+        step_join[:, index] = result.join
+        step_start[:, index] = result.start
+        step_end[:, index] = result.end
+        exit_min[index] = result.exit_min
         served_by[index] = np.asarray(doctor_ids, dtype=np.int64)[np.asarray(result.served_by)]
         finish[doctor_ids] = result.doctor_finish
         busy[doctor_ids] = result.doctor_busy
         longest = max(longest, result.max_queue_len)
+        day_end = float(np.nanmax(result.exit_min)) if len(patients) else 0.0
+        for name, log in result.station_logs.items():
+            area, span, peak = log_area(log, day_end)
+            totals = station_queues[name]
+            totals[0] += area
+            totals[1] += span
+            totals[2] = max(totals[2], peak)
+        if series is not None:
+            _add_series(series, plan, key, doctor_ids, group_ids, result, day_end)
     return Outcome(
         replication=replication,
         draws=draws,
         booking=booking,
         no_show=no_show,
         arrival_min=arrival,
-        registration_start_min=stamps["reg"],
-        queue_join_min=stamps["join"],
-        consult_start_min=stamps["cs"],
-        consult_end_min=stamps["ce"],
-        payment_start_min=stamps["ps"],
-        payment_end_min=stamps["pe"],
+        step_join=step_join,
+        step_start=step_start,
+        step_end=step_end,
+        exit_min=exit_min,
         served_by=served_by,
         doctor_finish_min=finish,
         doctor_busy_min=busy,
         max_queue_len=longest,
+        station_queues=station_queues,
     )
+
+
+def _add_series(series: SeriesSum, plan: SimPlan, key: tuple[int, str], doctor_ids: list[int],
+                group_ids: list[int], result, day_end: float) -> None:  # noqa: ANN001 (DayResult)
+    """Add one site-day's queue logs to the running series."""
+    width = series.width_min
+    date_ord, site_id = key
+    for name, log in result.station_logs.items():
+        series.add((date_ord, site_id, name), bin_log(log, width, day_end))
+    for k, d in enumerate(doctor_ids):
+        series.add((date_ord, site_id, f"doctor:{plan.doctors[d].doctor_id}:{plan.doctors[d].session_id}"),
+                   bin_log(result.doctor_logs[k], width, day_end))
+    for k, g in enumerate(group_ids):
+        _, _, department, session = plan.groups[g].key
+        series.add((date_ord, site_id, f"walk_in:{department}:{session}"),
+                   bin_log(result.group_logs[k], width, day_end))
 
 
 def visit_rows(plan: SimPlan, outcome: Outcome) -> list[Visit]:
@@ -170,6 +330,9 @@ def visit_rows(plan: SimPlan, outcome: Outcome) -> list[Visit]:
             iso[ordinal] = date_of(ordinal).isoformat()
         return iso[ordinal]
 
+    waits = station_waits(outcome)
+    queues = queues_joined(outcome).tolist()
+    in_hospital = (outcome.exit_min - outcome.arrival_min).tolist()
     columns = [
         draws.date_ord.tolist(),
         booking.visit_date_ord.tolist(),
@@ -182,14 +345,18 @@ def visit_rows(plan: SimPlan, outcome: Outcome) -> list[Visit]:
         outcome.queue_join_min.tolist(),
         outcome.consult_start_min.tolist(),
         outcome.consult_end_min.tolist(),
+        outcome.payment_start_min.tolist(),
         outcome.payment_end_min.tolist(),
+        outcome.exit_min.tolist(),
+        queues,
+        in_hospital,
+        *(waits[name].tolist() for name in VISIT_WAITS),
     ]
     rows: list[Visit] = []
     doctors, groups, demand = plan.doctors, plan.groups, plan.demand
     for i in range(n):
-        (demand_ord, visit_ord, r, g, expert, appt, arr, reg, join, cs, ce, pe) = (
-            c[i] for c in columns
-        )
+        (demand_ord, visit_ord, r, g, expert, appt, arr, reg, join, cs, ce, ps, pe, leave, joined, stay,
+         w_reg, w_ret, w_pay, w_lab, w_img, w_pha) = (c[i] for c in columns)
         d = doctor[i]
         row = demand[r]
         if d >= 0:
@@ -204,34 +371,41 @@ def visit_rows(plan: SimPlan, outcome: Outcome) -> list[Visit]:
         name = "seen" if seen else ("no_show" if no_show[i] else STATUS_NAMES[status[i]])
         if name in ("booked", "walk_in"):  # came but never started: cannot happen
             name = "not_seen"
-        queues = int(reg == reg) + int(cs == cs) + int(pe == pe)
         rows.append(
             Visit(
-                replication=outcome.replication,
-                patient_id=i,
-                demand_date=iso_of(demand_ord),
-                visit_date=iso_of(visit_ord),
-                site_id=row.site_id,
-                department=row.department,
-                session_id=session,
-                doctor_id=doctor_id,
-                clinic=clinic,
-                channel="walk_in" if walk_in[i] else "booked",
-                needs_expert=bool(expert),
-                status=name,
-                no_show=bool(no_show[i]),
-                lead_days=lead[i],
-                within_window=bool(lead[i] <= window),
-                appointment_min=appt,
-                arrival_min=arr,
-                registration_start_min=reg,
-                queue_join_min=join,
-                consult_start_min=cs,
-                consult_end_min=ce,
-                payment_end_min=pe,
-                wait_min=cs - join,
-                consult_min=ce - cs,
-                queues=queues,
+                outcome.replication, i, iso_of(demand_ord), iso_of(visit_ord), row.site_id, row.department,
+                session, doctor_id, clinic, "walk_in" if walk_in[i] else "booked", bool(expert), name,
+                bool(no_show[i]), lead[i], bool(lead[i] <= window), appt, arr, reg, join, cs, ce, pe,
+                cs - join, ce - cs, joined, ps, leave, stay, w_reg, w_ret, w_pay, w_lab, w_img, w_pha,
             )
         )
     return rows
+
+
+#: Per-station waits written per visit, in Visit field order.
+VISIT_WAITS = ("registration", "return_consultation", "cashier", "lab", "imaging", "pharmacy")
+
+
+def station_waits(outcome: Outcome) -> dict[str, np.ndarray]:
+    """Per patient and station: total minutes queued there (NaN if never queued there).
+
+    Keys: ``registration``, ``consultation`` (first consultation),
+    ``return_consultation``, ``cashier`` (payments and settlement), ``lab``,
+    ``imaging``, ``pharmacy``.
+    """
+    wait = outcome.step_start - outcome.step_join
+    out: dict[str, np.ndarray] = {}
+    for step, name in enumerate(STEP_NAMES):
+        station = {"consultation": "consultation", "return_consultation": "return_consultation"}.get(
+            name, STEP_STATION[step]
+        )
+        if station in out:
+            out[station] = np.where(np.isnan(out[station]), wait[step], out[station] + np.nan_to_num(wait[step]))
+        else:
+            out[station] = wait[step].copy()
+    return out
+
+
+def queues_joined(outcome: Outcome) -> np.ndarray:
+    """Per patient: queues joined (stations and consultations queued for) [-]."""
+    return np.isfinite(outcome.step_join).sum(axis=0)

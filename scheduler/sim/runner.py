@@ -8,7 +8,7 @@ import os
 import typing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +17,10 @@ from scheduler.model import Roster, Scenario
 from scheduler.sim.distributions import Models, default_models
 from scheduler.sim.kpis import replication_kpis, summarise
 from scheduler.sim.plan import SimPlan, build_plan
+from scheduler.sim.queue_series import SeriesSum
 from scheduler.sim.records import Visit
 from scheduler.sim.replication import run_replication, visit_rows
+from scheduler.sim.stations import FlowPlan, build_flow
 
 #: Decimal places of floats in kpis.json.
 KPI_DECIMALS = 4
@@ -47,11 +49,15 @@ class SimulationResult:
     visits
         One row per demand patient per replication (columns of
         :class:`~scheduler.sim.records.Visit`).
+    queue_series
+        Queue length over the day per station, doctor and walk-in queue, in
+        clock bins (:meth:`scheduler.sim.queue_series.SeriesSum.frame`).
     """
 
     kpis: dict[str, float]
     per_replication: pd.DataFrame
     visits: pd.DataFrame
+    queue_series: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -67,15 +73,16 @@ def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
 
 
 def _run_chunk(
-    plan: SimPlan, models: Models, seed: int, replications: Sequence[int]
-) -> list[_ReplicationOutput]:
-    """Run some replications (a worker process's share)."""
+    plan: SimPlan, models: Models, seed: int, replications: Sequence[int], flow: FlowPlan
+) -> tuple[list[_ReplicationOutput], SeriesSum]:
+    """Run some replications (a worker process's share); their outputs and summed queue series."""
     out = []
+    series = SeriesSum(flow.bin_min)
     for r in replications:
-        outcome = run_replication(plan, models, seed, r)
+        outcome = run_replication(plan, models, seed, r, flow, series)
         kpis = replication_kpis(plan, outcome)
         out.append(_ReplicationOutput(r, kpis, visits_frame(visit_rows(plan, outcome))))
-    return out
+    return out, series
 
 
 def default_workers() -> int:
@@ -134,21 +141,27 @@ def simulate(
     n_workers = default_workers() if workers is None else max(1, int(workers))
     n_workers = min(n_workers, n_reps)
     plan = build_plan(scenario, roster)
+    flow = build_flow(scenario)
+    series = SeriesSum(flow.bin_min)
     chosen = default_models(settings) if models is None else models
     reps = list(range(n_reps))
     outputs: list[_ReplicationOutput] = []
     if n_workers == 1:
         for r in reps:
-            outputs.extend(_run_chunk(plan, chosen, root_seed, [r]))
+            done, part = _run_chunk(plan, chosen, root_seed, [r], flow)
+            outputs.extend(done)
+            series.merge([part])
             if progress is not None:
                 progress(len(outputs), n_reps)
     else:
         n_chunks = n_workers if progress is None else min(n_reps, PROGRESS_CHUNKS_PER_WORKER * n_workers)
         chunks = [reps[k::n_chunks] for k in range(n_chunks)]
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            futures = [pool.submit(_run_chunk, plan, chosen, root_seed, c) for c in chunks]
+            futures = [pool.submit(_run_chunk, plan, chosen, root_seed, c, flow) for c in chunks]
             for future in as_completed(futures):
-                outputs.extend(future.result())
+                done, part = future.result()
+                outputs.extend(done)
+                series.merge([part])
                 if progress is not None:
                     progress(len(outputs), n_reps)
     outputs.sort(key=lambda o: o.replication)
@@ -160,7 +173,9 @@ def simulate(
         [{"replication": o.replication, **o.kpis} for o in outputs]
     )
     visits = pd.concat([o.visits for o in outputs], ignore_index=True)
-    return SimulationResult(kpis=kpis, per_replication=per_replication, visits=visits)
+    return SimulationResult(
+        kpis=kpis, per_replication=per_replication, visits=visits, queue_series=series.frame(n_reps)
+    )
 
 
 def _rounded(value: float) -> float | int:
@@ -173,7 +188,8 @@ def _rounded(value: float) -> float | int:
 
 
 def write_simulation(result: SimulationResult, out_dir: Path) -> None:
-    """Write ``kpis.json`` (sorted keys, floats to 4 decimals) and ``visits.csv`` to ``out_dir``."""
+    """Write ``kpis.json`` (sorted keys, floats to 4 decimals), ``visits.csv`` and
+    ``queue_series.csv`` (when there are queues) to ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     kpis = {key: _rounded(value) for key, value in result.kpis.items()}
@@ -181,3 +197,5 @@ def write_simulation(result: SimulationResult, out_dir: Path) -> None:
         json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     result.visits.to_csv(out_dir / "visits.csv", index=False, float_format="%.3f")
+    if len(result.queue_series):
+        result.queue_series.to_csv(out_dir / "queue_series.csv", index=False, float_format="%.3f")

@@ -31,6 +31,15 @@ AM = SessionTemplate("AM", 8 * 60, 12 * 60, evening=False)
 PM = SessionTemplate("PM", 13 * 60 + 30, 17 * 60 + 30, evening=False)
 
 
+#: Routing shares that reduce the visit flow to registration, consultation and one payment.
+BASIC_FLOW = {"lab_share": 0.0, "imaging_share": 0.0, "pharmacy_share": 0.0}
+
+
+def basic_flow(**settings: object) -> SimulationSettings:
+    """Settings whose visits are registration, consultation and payment (no tests, no pharmacy)."""
+    return SimulationSettings(**{**BASIC_FLOW, **settings})
+
+
 def make_scenario(
     *,
     demand: tuple[DemandForecast, ...] = (),
@@ -54,7 +63,7 @@ def make_scenario(
         rules=Rules(),
         targets=targets or Targets(),
         solver=SolverSettings(),
-        simulation=simulation or SimulationSettings(),
+        simulation=simulation or basic_flow(),
         sites={s: Site(s, s, "secondary") for s in sites},
         travel_min={},
         rooms=tuple(Room(s, f"{s}-{k}", None) for s in sites for k in range(40)),

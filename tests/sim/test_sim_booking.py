@@ -6,16 +6,16 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sim_factories import AM, MONDAY, PM, assignment, doctor, make_scenario, one_doctor_case
+from sim_factories import AM, MONDAY, PM, assignment, basic_flow, doctor, make_scenario, one_doctor_case
 
-from scheduler.model import DemandForecast, Roster, SimulationSettings
+from scheduler.model import DemandForecast, Roster
 from scheduler.sim import simulate
 from scheduler.sim.plan import open_slot_indices
 
 
 def test_overflow_is_booked_on_the_next_day_in_slot_order() -> None:
     """25 booked patients for 20 slots a day: 20 on Monday every 12 min, 5 on Tuesday."""
-    settings = SimulationSettings(walk_in_share=0.0, no_show_rate=0.0)
+    settings = basic_flow(walk_in_share=0.0, no_show_rate=0.0)
     scenario, roster = one_doctor_case(25, simulation=settings, days=2)
     result = simulate(scenario, roster, replications=1, seed=1, workers=1)
     v = result.visits
@@ -29,7 +29,7 @@ def test_overflow_is_booked_on_the_next_day_in_slot_order() -> None:
 
 def test_patients_without_a_slot_in_the_horizon_are_unserved() -> None:
     """Booked patients beyond the roster's booking-open slots are unserved."""
-    settings = SimulationSettings(walk_in_share=0.0)
+    settings = basic_flow(walk_in_share=0.0)
     scenario, roster = one_doctor_case(30, simulation=settings, open_slots=10)
     result = simulate(scenario, roster, replications=1, seed=1, workers=1)
     assert result.kpis["unserved_patients"] == 20
@@ -39,7 +39,7 @@ def test_patients_without_a_slot_in_the_horizon_are_unserved() -> None:
 
 def test_walk_ins_beyond_leftover_slots_are_turned_away() -> None:
     """30 walk-ins for a 20-slot session: 20 seen, 10 turned away."""
-    settings = SimulationSettings(walk_in_share=1.0)
+    settings = basic_flow(walk_in_share=1.0)
     scenario, roster = one_doctor_case(30, simulation=settings)
     result = simulate(scenario, roster, replications=2, seed=1, workers=1)
     assert result.kpis["seen_patients"] == 20
@@ -77,7 +77,7 @@ def test_booking_respects_capacity_eligibility_and_preferences(
         DemandForecast(MONDAY, "MAIN", "MED", pm_only, session_id="PM"),
     )
     scenario = make_scenario(demand=demand, doctors=(general, expert), days=2,
-                             simulation=SimulationSettings(walk_in_share=walk_in_share))
+                             simulation=basic_flow(walk_in_share=walk_in_share))
     rows = [
         assignment(scenario, d, day, session, room=k, open_slots=(
             open_expert if d is expert else open_general))
@@ -162,7 +162,7 @@ def test_booking_matches_brute_force_earliest_slot(
         DemandForecast(days[1], "MAIN", "MED", counts[1], session_id="PM"),
         DemandForecast(days[1], "MAIN", "MED", counts[2], expert_share=expert_share),
     )
-    sim = SimulationSettings(walk_in_share=0.2, booked_days_ahead_max=ahead)
+    sim = basic_flow(walk_in_share=0.2, booked_days_ahead_max=ahead)
     scenario = make_scenario(demand=demand, doctors=(general, expert), days=3, simulation=sim)
     rows = tuple(
         assignment(scenario, d, day, session, room=k,

@@ -6,9 +6,9 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sim_factories import AM, MONDAY, PM, assignment, doctor, make_scenario
+from sim_factories import AM, MONDAY, PM, assignment, basic_flow, doctor, make_scenario
 
-from scheduler.model import DemandForecast, Roster, SimulationSettings
+from scheduler.model import DemandForecast, Roster
 from scheduler.sim import simulate
 
 
@@ -29,7 +29,7 @@ def test_visit_time_stamps_are_ordered_and_doctors_see_one_patient_at_a_time(
         DemandForecast(MONDAY, "MAIN", "MED", patients[0], expert_share=0.3),
         DemandForecast(tuesday, "MAIN", "MED", patients[1]),
     )
-    sim = SimulationSettings(walk_in_share=walk_in_share, registration_desks=desks, cashiers=1)
+    sim = basic_flow(walk_in_share=walk_in_share, registration_desks=desks, cashiers=1)
     scenario = make_scenario(demand=demand, doctors=docs, days=2, simulation=sim)
     rows = tuple(
         assignment(scenario, d, day, session, room=k)

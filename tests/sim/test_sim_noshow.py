@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sim_factories import one_doctor_case
+from sim_factories import basic_flow, one_doctor_case
 
-from scheduler.model import SimulationSettings
 from scheduler.sim import simulate
 from scheduler.sim.calibration import NO_SHOW_LEAD_EDGES_DAYS, NO_SHOW_RATES
 from scheduler.sim.distributions import LeadTimeNoShow
@@ -23,7 +22,7 @@ def test_lead_time_buckets_map_to_calibrated_rates() -> None:
 
 def test_no_show_rates_by_lead_bucket_on_a_big_sample() -> None:
     """Simulated no-shows per lead bucket match the calibrated rates within 4 standard errors."""
-    settings = SimulationSettings(walk_in_share=0.0, booked_days_ahead_max=60)
+    settings = basic_flow(walk_in_share=0.0, booked_days_ahead_max=60)
     scenario, roster = one_doctor_case(900, simulation=settings, days=45)
     result = simulate(scenario, roster, replications=20, seed=7, workers=1)
     booked = result.visits[result.visits["channel"] == "booked"]
@@ -38,7 +37,7 @@ def test_no_show_rates_by_lead_bucket_on_a_big_sample() -> None:
 
 def test_flat_no_show_rate_overrides_lead_time_curve() -> None:
     """simulation.no_show_rate = 0.5 makes half of booked patients no-shows, whatever the lead."""
-    settings = SimulationSettings(walk_in_share=0.0, no_show_rate=0.5, booked_days_ahead_max=60)
+    settings = basic_flow(walk_in_share=0.0, no_show_rate=0.5, booked_days_ahead_max=60)
     scenario, roster = one_doctor_case(200, simulation=settings, days=10)
     result = simulate(scenario, roster, replications=10, seed=2, workers=1)
     booked = result.visits[result.visits["status"].isin(["seen", "no_show"])]

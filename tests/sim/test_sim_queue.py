@@ -8,7 +8,7 @@ import heapq
 import numpy as np
 import pandas as pd
 import pytest
-from sim_factories import AM, MONDAY, assignment, doctor, make_scenario, one_doctor_case
+from sim_factories import AM, MONDAY, assignment, basic_flow, doctor, make_scenario, one_doctor_case
 
 from scheduler.model import DemandForecast, Roster, SessionTemplate, SimulationSettings
 from scheduler.sim import Models, default_models, simulate
@@ -20,7 +20,7 @@ from scheduler.sim.distributions import (
     UniformWalkIn,
 )
 
-NO_WALK_INS = SimulationSettings(walk_in_share=0.0, no_show_rate=0.0)
+NO_WALK_INS = basic_flow(walk_in_share=0.0, no_show_rate=0.0)
 
 
 def deterministic(consult_ratio: float) -> Models:
@@ -84,7 +84,7 @@ def test_one_doctor_matches_lindley_recursion() -> None:
 def test_walk_ins_shared_by_doctors_follow_multi_server_fifo() -> None:
     """Walk-ins only, two doctors of a department: starts follow the FIFO 2-server recursion."""
     docs = (doctor("D1"), doctor("D2"))
-    settings = SimulationSettings(walk_in_share=1.0, no_show_rate=0.0)
+    settings = basic_flow(walk_in_share=1.0, no_show_rate=0.0)
     scenario = make_scenario(
         demand=(DemandForecast(MONDAY, "MAIN", "MED", 36),), doctors=docs, simulation=settings
     )
@@ -105,7 +105,7 @@ def test_walk_ins_shared_by_doctors_follow_multi_server_fifo() -> None:
 )
 def test_queue_discipline_decides_who_goes_first(discipline, first, second) -> None:
     """Nobody of the second channel is seen while one of the priority channel waits."""
-    scenario, roster = one_doctor_case(20, simulation=SimulationSettings(no_show_rate=0.0))
+    scenario, roster = one_doctor_case(20, simulation=basic_flow(no_show_rate=0.0))
     models = dataclasses.replace(
         default_models(scenario.simulation), queue_discipline=discipline
     )
