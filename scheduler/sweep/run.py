@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,8 +182,13 @@ def _compute(
     client: Client, todo: list[PreparedPoint], out_dir: Path, rows: dict[str, pd.DataFrame],
     on_stored: Callable[[], None],
 ) -> None:
-    """Submit one task per point; store each result as soon as it arrives."""
-    futures = {client.submit(run_point, item.files, key=f"sweep-point-{item.key}", pure=False): item.key
+    """Submit one task per point; store each result as soon as it arrives.
+
+    Task keys carry a per-run token, so a resumed run never meets the
+    cancelled tasks of an interrupted one on the same cluster.
+    """
+    token = uuid.uuid4().hex[:8]
+    futures = {client.submit(run_point, item.files, key=f"sweep-point-{item.key}-{token}", pure=False): item.key
                for item in todo}
     try:
         for future in as_completed(list(futures)):

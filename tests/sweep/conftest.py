@@ -1,0 +1,146 @@
+"""Fixtures of the sweep tests: sweep files over tests/data/tiny and real Dask clusters on loopback.
+
+Every process a fixture starts is killed in a ``finally`` block, whatever the test did.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "tests" / "data" / "tiny"
+#: Seconds to wait for a scheduler file or for workers to register.
+STARTUP_TIMEOUT_S = 60
+
+#: 3 x 2 x 2 = 12 points of the tiny scenario, 4 replications each, 1 s solver budget.
+GRID_SWEEP = f"""\
+name: tiny grid
+base: {TINY.as_posix()}
+set:
+  solver.time_limit_s: 1
+  simulation.replications: 4
+parameters:
+  - path: demand.csv:patients
+    name: growth
+    scale: [0.8, 1.0, 1.2]
+  - path: opening.weekday
+    values: [[AM, PM], [AM, PM, EVE]]
+  - path: simulation.walk_in_share
+    values: [0.2, 0.35]
+"""
+GRID_POINTS = 12
+
+
+def write_sweep(folder: Path, text: str = GRID_SWEEP, name: str = "sweep.yaml") -> Path:
+    """A sweep file in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment of child processes: the repository importable, no stray output buffering."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@dataclass
+class LoopbackCluster:
+    """A Dask scheduler and workers, each its own process, on 127.0.0.1."""
+
+    address: str
+    scheduler: subprocess.Popen
+    workers: list[subprocess.Popen] = field(default_factory=list)
+
+    def processes(self) -> list[subprocess.Popen]:
+        return [self.scheduler, *self.workers]
+
+
+def _wait_for_address(scheduler_file: Path, process: subprocess.Popen) -> str:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"dask scheduler exited with code {process.returncode}")
+        if scheduler_file.is_file():
+            try:
+                return json.loads(scheduler_file.read_text())["address"]
+            except (ValueError, KeyError):
+                pass  # being written
+        time.sleep(0.1)
+    raise TimeoutError("dask scheduler did not write its scheduler file")
+
+
+def start_cluster(folder: Path, n_workers: int, logs: list) -> LoopbackCluster:
+    """Start ``dask scheduler`` and ``n_workers`` single-threaded ``dask worker`` processes (no nanny)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    scheduler_file = folder / "scheduler.json"
+    env = subprocess_env()
+
+    def launch(args: list[str], name: str) -> subprocess.Popen:
+        log = open(folder / f"{name}.log", "w")  # noqa: SIM115 (closed by the fixture)
+        logs.append(log)
+        return subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+
+    scheduler = launch(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
+                        "--no-dashboard", "--scheduler-file", str(scheduler_file)], "scheduler")
+    cluster = LoopbackCluster(address="", scheduler=scheduler)
+    try:
+        cluster.address = _wait_for_address(scheduler_file, scheduler)
+        for i in range(n_workers):
+            cluster.workers.append(launch(
+                ["distributed.cli.dask_worker", cluster.address, "--host", "127.0.0.1", "--nthreads", "1",
+                 "--no-nanny", "--no-dashboard", "--name", f"worker-{i}"], f"worker-{i}"))
+    except BaseException:
+        stop_cluster(cluster)
+        raise
+    return cluster
+
+
+def stop_cluster(cluster: LoopbackCluster) -> None:
+    """Kill every process of the cluster and reap it."""
+    for process in cluster.processes():
+        if process.poll() is None:
+            process.kill()
+    for process in cluster.processes():
+        process.wait()
+
+
+@pytest.fixture
+def loopback_cluster(tmp_path: Path) -> Iterator[LoopbackCluster]:
+    """A fresh scheduler and two workers, killed after the test."""
+    logs: list = []
+    cluster = start_cluster(tmp_path / "cluster", 2, logs)
+    try:
+        yield cluster
+    finally:
+        stop_cluster(cluster)
+        for log in logs:
+            log.close()
+
+
+@pytest.fixture(scope="module")
+def local_reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """The grid sweep run by the command line on its default local cluster (2 worker processes)."""
+    folder = tmp_path_factory.mktemp("local")
+    sweep = write_sweep(folder)
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "sweep", str(sweep), "--out", str(folder / "out"), "--workers", "2"],
+        cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert f"{GRID_POINTS} points computed" in completed.stdout
+    return pd.read_parquet(folder / "out" / "results.parquet")
