@@ -36,6 +36,18 @@ Each rule is one function ``(scenario, roster) -> list[Violation]`` listed in
    associate_chief hold expert clinics, others general; ``mdt`` allowed for
    anyone), the times are the session template's, and
    ``0 <= booking_open_slots <= slots``.
+10. **site changes per week** (scenario rule ``max_site_changes_per_week``) - two
+    consecutive sessions of a doctor (time order, across days) at different sites
+    are a site change, counted in the 7-day window of the later one; at most the
+    limit in any window.
+11. **partner support** (scenario ``partner_support``) - in every 7-day window the
+    site holds at least the given doctor-sessions of doctors whose home site (first
+    registered site) is the partner site, of the listed departments if any.
+12. **joint clinics** (scenario ``joint_clinics``) - a joint clinic is held in a
+    session when rows with ``clinic = mdt`` in one room open to any department at
+    its site seat one doctor of each of its departments; held at least
+    ``sessions_per_week`` times in every 7-day window. Rule 2 lets exactly such a
+    group of ``mdt`` rows (one doctor per department) share a room.
 
 Rows that another rule already reports as unknown (doctor, session, site) are
 skipped by rules that need them, so one mistake is reported once.
@@ -52,6 +64,7 @@ from scheduler.model import (
     CLINIC_TYPES,
     Assignment,
     Doctor,
+    Room,
     Roster,
     Scenario,
     SessionTemplate,
@@ -72,6 +85,9 @@ RULE_NAMES: dict[int, str] = {
     7: "rest after evening",
     8: "travel between sites",
     9: "roster row consistency",
+    10: "site changes per week",
+    11: "partner support",
+    12: "joint clinics",
 }
 
 
@@ -295,6 +311,8 @@ def one_doctor_per_room(scenario: Scenario, roster: Roster) -> list[Violation]:
     by_room = _group_by(roster.assignments, lambda a: (a.site_id, a.room_id))
     for (site_id, room_id), rows in by_room.items():
         for group in _overlap_groups(rows):
+            if _is_joint_seating(scenario, group, rooms.get((site_id, room_id))):
+                continue
             who = [_doctor_name(scenario, a.doctor_id) for a in group]
             found.append(_violation(
                 2,
@@ -323,6 +341,19 @@ def one_doctor_per_room(scenario: Scenario, roster: Roster) -> list[Violation]:
                 a,
             ))
     return found
+
+
+def _is_joint_seating(scenario: Scenario, group: Sequence[Assignment], room: Room | None) -> bool:
+    """``mdt`` rows of one session in a room open to any department, one doctor of each
+    department of a joint clinic of the scenario at that site."""
+    if room is None or room.department is not None or len({a.session_id for a in group}) > 1:
+        return False
+    if any(a.clinic != "mdt" for a in group):
+        return False
+    departments = sorted(a.department for a in group)
+    return any(
+        sorted(c.departments) == departments and c.site_id == room.site_id for c in scenario.joint_clinics
+    )
 
 
 def session_opening(scenario: Scenario, roster: Roster) -> list[Violation]:
@@ -455,6 +486,14 @@ def evening_and_weekend(scenario: Scenario, roster: Roster) -> list[Violation]:
                 f"(a {kind})",
                 a,
             ))
+        elif scenario.day_kind(a.date) == "holiday" and not doctor.holiday:
+            name = scenario.holiday_names.get(a.date, "a public holiday")
+            found.append(_violation_at(
+                6,
+                f"{who} does not work public holidays (doctors.csv, holiday = no) but is "
+                f"rostered on {_when(a)} ({name})",
+                a,
+            ))
     return found
 
 
@@ -562,6 +601,93 @@ def row_consistency(scenario: Scenario, roster: Roster) -> list[Violation]:
     return found
 
 
+def _window_words(first: dt.date, length: int) -> str:
+    return f"the {length} days {_day(first)} to {_day(first + dt.timedelta(days=length - 1))}"
+
+
+def site_changes_per_week(scenario: Scenario, roster: Roster) -> list[Violation]:
+    """Rule 10: at most ``max_site_changes_per_week`` moves between sites per doctor
+    in any 7 consecutive days (a move counts in the window of its later session)."""
+    limit = scenario.rules.max_site_changes_per_week
+    if limit is None:
+        return []
+    found: list[Violation] = []
+    for doctor_id, rows in _group_by(roster.assignments, lambda a: a.doctor_id).items():
+        ordered = _time_order(rows)
+        moves = [(b, a) for a, b in pairwise(ordered) if a.site_id != b.site_id]
+        for first, length in week_windows(scenario):
+            inside = [(b, a) for b, a in moves if first <= b.date < first + dt.timedelta(days=length)]
+            if len(inside) <= limit:
+                continue
+            steps = [f"{a.site_id} -> {b.site_id} ({_when(b)})" for b, a in inside]
+            found.append(_violation(
+                10,
+                f"{_doctor_name(scenario, doctor_id)} changes site {len(inside)} times in "
+                f"{_window_words(first, length)}: {_and_list(steps)}; the limit is {limit}",
+                first,
+                doctor_id=doctor_id,
+            ))
+    return found
+
+
+def partner_support(scenario: Scenario, roster: Roster) -> list[Violation]:
+    """Rule 11: each partner-support rule's sessions in every 7-day window."""
+    found: list[Violation] = []
+    for rule in scenario.partner_support:
+        for first, length in week_windows(scenario):
+            last = first + dt.timedelta(days=length - 1)
+            held = [
+                a for a in roster.assignments
+                if a.site_id == rule.site_id and first <= a.date <= last
+                and (doctor := _find_doctor(scenario, a.doctor_id)) is not None
+                and doctor.home_site == rule.from_home_site
+                and (not rule.departments or a.department in rule.departments)
+            ]
+            sessions = len({(a.doctor_id, a.date, a.session_id) for a in held})
+            if sessions >= rule.min_sessions_per_week:
+                continue
+            found.append(_violation(
+                11,
+                f"{rule.site_id} receives {sessions} sessions from doctors based at "
+                f"{rule.from_home_site} in {_window_words(first, length)}, "
+                f"{rule.min_sessions_per_week - sessions} short of the {rule.min_sessions_per_week} "
+                f"the partner-support rule asks",
+                first,
+                site_id=rule.site_id,
+            ))
+    return found
+
+
+def joint_clinics(scenario: Scenario, roster: Roster) -> list[Violation]:
+    """Rule 12: each joint clinic held ``sessions_per_week`` times in every 7-day window."""
+    rooms = {(r.site_id, r.room_id): r for r in scenario.rooms}
+    found: list[Violation] = []
+    for clinic in scenario.joint_clinics:
+        held: set[tuple[dt.date, str]] = set()
+        mdt = [a for a in roster.assignments if a.clinic == "mdt" and a.site_id == clinic.site_id]
+        for (date, session_id, room_id), rows in _group_by(
+            mdt, lambda a: (a.date, a.session_id, a.room_id)
+        ).items():
+            room = rooms.get((clinic.site_id, room_id))
+            departments = sorted(a.department for a in rows)
+            if room is not None and room.department is None and departments == sorted(clinic.departments):
+                held.add((date, session_id))
+        for first, length in week_windows(scenario):
+            count = sum(1 for date, _ in held if first <= date < first + dt.timedelta(days=length))
+            if count >= clinic.sessions_per_week:
+                continue
+            found.append(_violation(
+                12,
+                f"Joint clinic {clinic.name} ({_and_list(list(clinic.departments))}) at {clinic.site_id} "
+                f"is held {count} times in {_window_words(first, length)}; it should be held "
+                f"{clinic.sessions_per_week} times (one doctor of each department together in one "
+                f"shared room, clinic = mdt)",
+                first,
+                site_id=clinic.site_id,
+            ))
+    return found
+
+
 #: Every hard rule, in order. ``check_roster`` runs them all.
 HARD_RULES: tuple[HardRule, ...] = tuple(
     HardRule(number, RULE_NAMES[number], check)
@@ -575,6 +701,9 @@ HARD_RULES: tuple[HardRule, ...] = tuple(
         (7, rest_after_evening),
         (8, travel_between_sites),
         (9, row_consistency),
+        (10, site_changes_per_week),
+        (11, partner_support),
+        (12, joint_clinics),
     )
 )
 

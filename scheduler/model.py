@@ -95,6 +95,8 @@ class Doctor:
     evening: bool  #: may hold evening sessions
     weekend: bool  #: may hold Saturday, Sunday and holiday sessions
     min_sessions_per_week: int = 0  #: contracted clinic sessions per 7 days (optional column)
+    #: may hold public-holiday sessions (optional column; also needs ``weekend``)
+    holiday: bool = True
 
     @property
     def clinic(self) -> str:
@@ -141,11 +143,55 @@ class DemandForecast:
 
 
 @dataclass(frozen=True)
+class PartnerSupport:
+    """Site ``site_id`` receives at least ``min_sessions_per_week`` sessions in any 7
+    consecutive days from doctors whose home site is ``from_home_site``
+    (``partner_support:`` in scenario.yaml)."""
+
+    site_id: str  #: the supported site (e.g. a county hospital)
+    from_home_site: str  #: home site of the supporting doctors
+    min_sessions_per_week: int  #: doctor-sessions per 7 days [sessions]
+    departments: tuple[str, ...] = ()  #: only these departments count; () = any
+
+    def describe(self) -> str:
+        """``COUNTY receives at least 5 sessions per week from doctors based at CITY``."""
+        which = f" ({', '.join(self.departments)})" if self.departments else ""
+        return (
+            f"{self.site_id} receives at least {self.min_sessions_per_week} sessions per week "
+            f"from doctors based at {self.from_home_site}{which}"
+        )
+
+
+@dataclass(frozen=True)
+class JointClinic:
+    """A joint (multidisciplinary, MDT) clinic: one doctor of each department in the same
+    room and session, ``sessions_per_week`` times in any 7 consecutive days
+    (``joint_clinics:`` in scenario.yaml). It is held in a room open to any department."""
+
+    name: str
+    departments: tuple[str, ...]  #: two or more departments, each seating one doctor
+    site_id: str
+    sessions_per_week: int  #: joint sessions per 7 days [sessions]
+
+
+@dataclass(frozen=True)
+class SessionHistory:
+    """Unsocial sessions a doctor already worked in earlier weeks (history.csv), so that
+    fairness is judged over several weeks."""
+
+    doctor_id: str
+    evening_sessions: int = 0  #: evening sessions already worked [sessions]
+    weekend_sessions: int = 0  #: weekend and holiday sessions already worked [sessions]
+
+
+@dataclass(frozen=True)
 class Rules:
     """Department-wide hard-rule settings (``rules:`` in scenario.yaml)."""
 
     max_sessions_per_week: int = 9
     rest_after_evening: bool = True
+    #: most moves between sites per doctor in any 7 consecutive days; None = no limit
+    max_site_changes_per_week: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +233,24 @@ class SolverSettings:
 
 
 @dataclass(frozen=True)
+class BookingSettings:
+    """Booking over several weeks (``simulation.booking:`` in scenario.yaml); see
+    :mod:`scheduler.sim.rolling`."""
+
+    #: held follow-up slots still free this long before their session start are released
+    #: to advance booking [h]; None = never released (they go to same-day patients on the day)
+    release_horizon_h: float | None = 24.0
+    #: extra bookings accepted per session, as a share of its open slots, to offset no-shows
+    overbooking_share: float = 0.0
+    #: share of booking patients who wait for their preferred weekday instead of the earliest day
+    preferred_day_share: float = 0.0
+    weeks: int = 6  #: weeks the rolling booking simulation runs, the roster repeated weekly; 0 = off
+    warmup_weeks: int = 2  #: first weeks left out of the booking KPIs (queues filling up)
+    followup_due_days: int = 14  #: a follow-up is due this many days after the visit [days]
+    followup_window_days: int = 7  #: and may be booked this many days either side [days]
+
+
+@dataclass(frozen=True)
 class SimulationSettings:
     """Simulation settings (``simulation:`` in scenario.yaml); see :mod:`scheduler.sim`."""
 
@@ -201,6 +265,7 @@ class SimulationSettings:
     booked_days_ahead_max: int = 28  #: booking opens this many days before the visit [days]
     punctuality_early_mean_min: float = 10.0  #: mean minutes booked patients arrive early [min]
     punctuality_sd_min: float = 15.0  #: sd of arrival minus appointment time [min]
+    booking: BookingSettings = field(default_factory=BookingSettings)  #: rolling booking over weeks
     # --- visit flow (scheduler.sim.day); stations.csv may override per site -------------
     #: ``booking``: booked patients and walk-ins as above; ``walk_in`` (textbook mode):
     #: every patient walks in, Poisson arrivals at ``patients`` per day while the
@@ -258,6 +323,10 @@ class Scenario:
     demand: tuple[DemandForecast, ...]
     requests: tuple[DoctorRequest, ...] = ()
     source_dir: Path | None = None
+    partner_support: tuple[PartnerSupport, ...] = ()
+    joint_clinics: tuple[JointClinic, ...] = ()
+    history: Mapping[str, SessionHistory] = field(default_factory=dict)  #: doctor_id -> history
+    holiday_names: Mapping[dt.date, str] = field(default_factory=dict)  #: date -> holiday name
 
     # --- calendar -------------------------------------------------------
     @cached_property
@@ -274,6 +343,13 @@ class Scenario:
     def is_weekend_or_holiday(self, date: dt.date) -> bool:
         """Saturday, Sunday or holiday: sessions need ``weekend = yes`` doctors."""
         return self.day_kind(date) != "weekday"
+
+    def may_work_day(self, doctor: Doctor, date: dt.date) -> bool:
+        """Weekend/holiday eligibility (contract rule 6, plus the optional ``holiday`` column)."""
+        kind = self.day_kind(date)
+        if kind == "weekday":
+            return True
+        return doctor.weekend and (kind != "holiday" or doctor.holiday)
 
     def open_sessions(self, date: dt.date) -> tuple[SessionTemplate, ...]:
         """Session templates that may run on ``date``, ordered by start."""

@@ -24,6 +24,7 @@ from scheduler.model import (
     Room,
     Rules,
     Scenario,
+    SessionHistory,
     SessionTemplate,
     SimulationSettings,
     Site,
@@ -31,13 +32,14 @@ from scheduler.model import (
     Targets,
     Unavailability,
 )
+from scheduler.planner_settings import read_holidays, read_joint_clinics, read_partner_support
 from scheduler.settings import YamlDocument, settings_from_yaml
 from scheduler.tables import Row, check_unique, read_table
 
 SCENARIO_FILE = "scenario.yaml"
 TOP_LEVEL_KEYS = [
     "name", "start_date", "days", "sessions", "opening", "holidays",
-    "rules", "targets", "solver", "simulation",
+    "rules", "targets", "solver", "simulation", "partner_support", "joint_clinics",
 ]
 
 
@@ -58,6 +60,7 @@ def load_scenario(folder: str | Path) -> Scenario:
     )
     doctors = _read_doctors(folder / "doctors.csv", sites, departments, header["rules"])
     doctor_ids = {d.doctor_id for d in doctors}
+    rooms = _read_rooms(folder / "rooms.csv", sites, departments)
     return Scenario(
         name=header["name"],
         start_date=header["start_date"],
@@ -71,13 +74,17 @@ def load_scenario(folder: str | Path) -> Scenario:
         simulation=header["simulation"],
         sites=sites,
         travel_min=_read_travel(folder / "travel.csv", sites),
-        rooms=_read_rooms(folder / "rooms.csv", sites, departments),
+        rooms=rooms,
         departments=departments,
         doctors=doctors,
         unavailability=_read_availability(folder / "availability.csv", doctor_ids, session_ids),
         demand=_read_demand(folder / "demand.csv", sites, departments, session_ids, dates),
         requests=_read_requests(folder / "requests.csv", doctor_ids, session_ids),
         source_dir=folder,
+        partner_support=read_partner_support(doc, sites, departments),
+        joint_clinics=read_joint_clinics(doc, sites, departments, rooms),
+        history=_read_history(folder / "history.csv", doctor_ids),
+        holiday_names=header["holiday_names"],
     )
 
 
@@ -102,18 +109,17 @@ def _read_header(doc: YamlDocument) -> dict[str, Any]:
                     f"unknown session '{sid}'; sessions are {', '.join(session_ids)}",
                 )
         opening[kind] = tuple(ids)
-    holidays = frozenset(
-        doc.date(v, f"holidays[{i}]")
-        for i, v in enumerate(doc.sequence(data.get("holidays"), "holidays"))
-    )
     days = doc.integer(data["days"], "days", minimum=1) if "days" in data else 7
+    start_date = doc.date(data["start_date"], "start_date")
+    holiday_names = read_holidays(doc, data.get("holidays"), start_date, days)
     return {
         "name": doc.text(data["name"], "name"),
-        "start_date": doc.date(data["start_date"], "start_date"),
+        "start_date": start_date,
         "days": days,
         "sessions": sessions,
         "opening": opening,
-        "holidays": holidays,
+        "holidays": frozenset(holiday_names),
+        "holiday_names": holiday_names,
         "rules": settings_from_yaml(doc, data.get("rules"), "rules", Rules),
         "targets": settings_from_yaml(doc, data.get("targets"), "targets", Targets),
         "solver": settings_from_yaml(doc, data.get("solver"), "solver", SolverSettings),
@@ -254,6 +260,7 @@ def _read_doctors(
                 evening=row.boolean("evening"),
                 weekend=row.boolean("weekend"),
                 min_sessions_per_week=min_sessions,
+                holiday=row.boolean("holiday") if row.has("holiday") else True,
             )
         )
     return tuple(doctors)
@@ -301,6 +308,23 @@ def _read_demand(
             )
         )
     return tuple(demand)
+
+
+def _read_history(path: Path, doctor_ids: set[str]) -> dict[str, SessionHistory]:
+    """Optional history.csv: unsocial sessions each doctor already worked in earlier weeks."""
+    if not path.exists():
+        return {}
+    rows = read_table(path, ["doctor_id"])
+    check_unique(rows, ["doctor_id"])
+    history = {}
+    for row in rows:
+        doctor_id = _known(row, "doctor_id", doctor_ids, "doctor")
+        history[doctor_id] = SessionHistory(
+            doctor_id=doctor_id,  # type: ignore[arg-type]
+            evening_sessions=row.optional_integer("evening_sessions") or 0,
+            weekend_sessions=row.optional_integer("weekend_sessions") or 0,
+        )
+    return history  # type: ignore[return-value]
 
 
 def _read_requests(path: Path, doctor_ids: set[str], session_ids: set[str]) -> tuple[DoctorRequest, ...]:

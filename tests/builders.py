@@ -120,6 +120,7 @@ def make_doctor(
     evening: bool = False,
     weekend: bool = False,
     min_sessions_per_week: int = 0,
+    holiday: bool = True,
 ) -> Doctor:
     """A doctor; ``name`` defaults to ``"Doctor <id>"``."""
     return Doctor(
@@ -132,6 +133,7 @@ def make_doctor(
         evening=evening,
         weekend=weekend,
         min_sessions_per_week=min_sessions_per_week,
+        holiday=holiday,
     )
 
 

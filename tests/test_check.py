@@ -34,7 +34,7 @@ from scheduler.check import (
     format_violations,
     week_windows,
 )
-from scheduler.model import Room, Roster, Rules, Scenario, SessionTemplate
+from scheduler.model import JointClinic, PartnerSupport, Room, Roster, Rules, Scenario, SessionTemplate
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,11 @@ def _case_evening_weekend() -> dict[str, Case]:
     s = make_scenario()
     open_holiday = make_scenario(holidays=[day(1)],
                                  opening={"weekday": ("AM", "PM", "EVE"), "holiday": ("AM",)})
+    no_holidays = make_scenario(
+        holidays=[day(1)],
+        opening={"weekday": ("AM", "PM", "EVE"), "saturday": ("AM",), "holiday": ("AM",)},
+        doctors=[make_doctor("D1", sites=("MAIN", "EAST"), evening=True, weekend=True, holiday=False)],
+    )
     return {
         "evening for a day-only doctor": Case(6, s, make_roster(
             make_assignment(s, "D2", MONDAY, "EVE"),
@@ -189,6 +194,10 @@ def _case_evening_weekend() -> dict[str, Case]:
         "holiday for a weekday-only doctor": Case(6, open_holiday, make_roster(
             make_assignment(open_holiday, "D2", day(1), "AM"),
         ), [("D2", day(1), "AM", ("(a holiday)",))]),
+        "holiday for a weekend doctor who does not work holidays": Case(6, no_holidays, make_roster(
+            make_assignment(no_holidays, "D1", day(1), "AM"),
+            make_assignment(no_holidays, "D1", day(5), "AM"),  # Saturday is fine
+        ), [("D1", day(1), "AM", ("does not work public holidays", "holiday = no"))]),
     }
 
 
@@ -256,6 +265,31 @@ def _case_consistency() -> dict[str, Case]:
     }
 
 
+def _case_planner() -> dict[str, Case]:
+    s = make_scenario()
+    two_moves = dataclasses.replace(s, rules=Rules(max_site_changes_per_week=1))
+    partner = dataclasses.replace(s, partner_support=(PartnerSupport("EAST", "MAIN", 2),))
+    joint = dataclasses.replace(s, joint_clinics=(JointClinic("Tumour board", ("MED", "SUR"), "MAIN", 1),))
+    return {
+        "two site changes, one allowed": Case(10, two_moves, make_roster(
+            make_assignment(s, "D1", MONDAY, "AM"),
+            make_assignment(s, "D1", MONDAY, "PM", site_id="EAST"),
+            make_assignment(s, "D1", day(1), "AM"),
+        ), [("D1", MONDAY, None, (
+            "changes site 2 times", "MAIN -> EAST (Mon 2026-11-30 PM)", "EAST -> MAIN (Tue 2026-12-01 AM)",
+            "the limit is 1",
+        ))]),
+        "partner site short of sessions": Case(11, partner, make_roster(
+            make_assignment(s, "D1", MONDAY, "PM", site_id="EAST"),
+            make_assignment(s, "D2", MONDAY, "AM"),
+        ), [(None, MONDAY, None, ("EAST receives 1 sessions from doctors based at MAIN", "1 short of the 2"))]),
+        "joint clinic not held": Case(12, joint, make_roster(
+            make_assignment(s, "D1", MONDAY, "AM"),
+            make_assignment(s, "D2", MONDAY, "AM", clinic="mdt", room_id="M2"),
+        ), [(None, MONDAY, None, ("Joint clinic Tumour board (MED and SUR) at MAIN is held 0 times",))]),
+    }
+
+
 CASES: dict[str, Case] = {
     **_case_one_place(),
     **_case_room(),
@@ -266,6 +300,7 @@ CASES: dict[str, Case] = {
     **_case_rest(),
     **_case_travel(),
     **_case_consistency(),
+    **_case_planner(),
 }
 
 
@@ -277,8 +312,8 @@ def _found(violations: list[Violation]) -> list[tuple[str | None, dt.date, str |
 
 
 def test_registry_numbers_rules_in_order_with_their_names() -> None:
-    """HARD_RULES lists rules 1..9 once each, named as in RULE_NAMES."""
-    assert [r.number for r in HARD_RULES] == list(range(1, 10))
+    """HARD_RULES lists rules 1..12 once each, named as in RULE_NAMES."""
+    assert [r.number for r in HARD_RULES] == list(range(1, 13))
     assert {r.number: r.name for r in HARD_RULES} == RULE_NAMES
 
 
@@ -629,3 +664,17 @@ def test_unknown_site_is_reported_once(scenario: Scenario) -> None:
     violations = check_roster(scenario, roster)
     assert [v.rule for v in violations] == [1, 2]  # unregistered site; W1 not a room of WEST
     assert "WEST is not a registered site of this scenario" in violations[0].message
+
+
+def test_joint_clinic_shares_a_room_without_breaking_rule_two() -> None:
+    """One doctor of each department of a joint clinic, mdt, in a shared room: clean."""
+    s = dataclasses.replace(
+        make_scenario(), joint_clinics=(JointClinic("Tumour board", ("MED", "SUR"), "MAIN", 1),)
+    )
+    roster = make_roster(
+        make_assignment(s, "D1", MONDAY, "AM", clinic="mdt", room_id="M2"),
+        make_assignment(s, "D2", MONDAY, "AM", clinic="mdt", room_id="M2"),
+    )
+    assert check_roster(s, roster) == []
+    # the same pair without a joint clinic in the scenario double-books the room
+    assert {v.rule for v in check_roster(make_scenario(), roster)} == {2}

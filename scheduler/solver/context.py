@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -21,6 +21,25 @@ from scheduler.model import Doctor, Scenario, SessionTemplate
 from scheduler.slots import session_slots
 
 WorkKey = tuple[str, dt.date, str, str]  # doctor_id, date, session_id, site_id
+JointKey = tuple[str, dt.date, str]  # joint clinic name, date, session_id
+SeatKey = tuple[str, str, dt.date, str]  # joint clinic name, doctor_id, date, session_id
+
+
+def seven_day_windows(dates: Sequence[dt.date]) -> list[list[dt.date]]:
+    """Every run of 7 consecutive dates of the horizon (the whole horizon if shorter)."""
+    if len(dates) <= 7:
+        return [list(dates)]
+    return [list(dates[i : i + 7]) for i in range(len(dates) - 6)]
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """A requirement 'at least ``target`` of these work decisions' (for explanations)."""
+
+    keys: tuple[WorkKey, ...]
+    target: int
+    subject: object  #: the scenario rule it comes from (e.g. a PartnerSupport)
+    window: tuple[dt.date, ...]  #: the 7-day window it applies to
 
 
 @dataclass
@@ -43,6 +62,12 @@ class BuildContext:
     slots: dict[WorkKey, int] = field(default_factory=dict)
     #: requirement literals used as solver assumptions, with their words
     requirements: dict[int, str] = field(default_factory=dict)
+    #: requirement literal index -> what it asks, where an explanation can measure the shortfall
+    requirement_terms: dict[int, AtLeast] = field(default_factory=dict)
+    #: joint clinics: held(clinic, date, session) and seat(clinic, doctor, date, session)
+    joint_held: dict[JointKey, cp_model.IntVar] = field(default_factory=dict)
+    joint_seats: dict[SeatKey, cp_model.IntVar] = field(default_factory=dict)
+    joint_built: bool = False
 
     # --- indexes over ``works`` (built once by :meth:`index`) ---------------
     by_doctor: dict[str, list[WorkKey]] = field(default_factory=lambda: defaultdict(list))

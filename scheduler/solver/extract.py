@@ -43,6 +43,21 @@ def assign_rooms(scenario: Scenario, site_id: str, doctor_ids: list[str]) -> dic
     return placed
 
 
+def seat_joint_clinics(
+    scenario: Scenario, site_id: str, doctor_ids: list[str], seated: dict[str, str]
+) -> dict[str, Room]:
+    """Rooms when some doctors (``seated``: doctor -> joint clinic name) sit in joint
+    clinics: the others as :func:`assign_rooms`, then each joint clinic in the first
+    free room open to any department, shared by its doctors."""
+    placed = assign_rooms(scenario, site_id, [d for d in doctor_ids if d not in seated])
+    taken = {room.room_id for room in placed.values()}
+    free = [r for r in scenario.rooms if r.site_id == site_id and r.department is None and r.room_id not in taken]
+    for i, name in enumerate(sorted(set(seated.values()))):
+        room = free[i] if i < len(free) else Room(site_id, "", None)  # only without the room rule
+        placed.update({doctor_id: room for doctor_id, clinic in seated.items() if clinic == name})
+    return placed
+
+
 def extract_roster(roster_model, solver: cp_model.CpSolver) -> Roster:  # noqa: ANN001
     """The roster of a solved :class:`~scheduler.solver.build.RosterModel`."""
     ctx = roster_model.ctx
@@ -51,9 +66,15 @@ def extract_roster(roster_model, solver: cp_model.CpSolver) -> Roster:  # noqa: 
     by_site_session: dict[tuple, list[str]] = defaultdict(list)
     for doctor_id, date, session_id, site_id in chosen:
         by_site_session[(site_id, date, session_id)].append(doctor_id)
+    joint = {
+        (doctor_id, date, session_id): name
+        for (name, doctor_id, date, session_id), var in ctx.joint_seats.items()
+        if solver.BooleanValue(var)
+    }
     assignments = []
     for (site_id, date, session_id), doctor_ids in by_site_session.items():
-        rooms = assign_rooms(scenario, site_id, doctor_ids)
+        seated = {d: joint[(d, date, session_id)] for d in doctor_ids if (d, date, session_id) in joint}
+        rooms = seat_joint_clinics(scenario, site_id, doctor_ids, seated)
         session = scenario.session(session_id)
         for doctor_id in doctor_ids:
             doctor = scenario.doctor(doctor_id)
@@ -66,7 +87,7 @@ def extract_roster(roster_model, solver: cp_model.CpSolver) -> Roster:  # noqa: 
                     room_id=rooms[doctor_id].room_id,
                     department=doctor.department,
                     doctor_id=doctor_id,
-                    clinic=doctor.clinic,
+                    clinic="mdt" if doctor_id in seated else doctor.clinic,
                     start_min=session.start_min,
                     end_min=session.end_min,
                     slots=slots,

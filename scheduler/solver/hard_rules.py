@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scheduler.model import Doctor, Scenario, SessionTemplate
-from scheduler.solver.context import BuildContext
+from scheduler.solver.context import BuildContext, seven_day_windows
+from scheduler.solver.planner_rules import (
+    joint_clinics,
+    joint_room_terms,
+    max_site_changes,
+    partner_support,
+)
+
+__all__ = ["HARD_RULES", "HardRule", "forbidding_rule", "seven_day_windows"]
 
 Forbids = Callable[[Scenario, Doctor, dt.date, SessionTemplate, str], str | None]
 Constrain = Callable[[BuildContext], None]
@@ -32,13 +40,6 @@ class HardRule:
     name: str
     forbids: Forbids | None = None
     constrain: Constrain | None = None
-
-
-def seven_day_windows(dates: Sequence[dt.date]) -> list[list[dt.date]]:
-    """Every run of 7 consecutive dates of the horizon (the whole horizon if shorter)."""
-    if len(dates) <= 7:
-        return [list(dates)]
-    return [list(dates[i : i + 7]) for i in range(len(dates) - 6)]
 
 
 # --- rule 1: one place per session, registered sites only ---------------------
@@ -98,19 +99,22 @@ def _room_capacity(ctx: BuildContext) -> None:
         per_department: dict[str, list] = defaultdict(list)
         for key in keys:
             per_department[departments[key[0]]].append(key)
-        shared_terms = []
+        # a joint clinic seats its doctors together in one shared room
+        held, seated = joint_room_terms(ctx, site_id, date, session_id)
+        shared_terms = list(held)
         for department, dept_keys in per_department.items():
             own = own_rooms[(site_id, department)]
             if len(dept_keys) <= own:
                 continue
             shared = shared_rooms[site_id]
+            in_rooms = ctx.sum_works(dept_keys) - sum(seated.get(department, []))
             if shared == 0:
-                ctx.model.Add(ctx.sum_works(dept_keys) <= own)
+                ctx.model.Add(in_rooms <= own)
                 continue
             used = ctx.model.NewIntVar(
                 0, min(shared, len(dept_keys)), f"shared_rooms({site_id},{date},{session_id},{department})"
             )
-            ctx.model.Add(ctx.sum_works(dept_keys) <= own + used)
+            ctx.model.Add(in_rooms <= own + used)
             shared_terms.append(used)
         if len(shared_terms) > 1:
             ctx.model.Add(sum(shared_terms) <= shared_rooms[site_id])
@@ -164,7 +168,7 @@ def _forbid_ineligible_unsocial(
 ) -> str | None:
     if session.evening and not doctor.evening:
         return "not available for evening sessions"
-    if scenario.is_weekend_or_holiday(date) and not doctor.weekend:
+    if not scenario.may_work_day(doctor, date):
         return f"not available for {scenario.day_kind(date)} sessions"
     return None
 
@@ -215,6 +219,9 @@ HARD_RULES: tuple[HardRule, ...] = (
     HardRule(7, "rest_after_evening", None, _rest_after_evening),
     HardRule(8, "travel_between_sites", None, _travel_time),
     HardRule(None, "contracted_sessions", None, _contracted_sessions),
+    HardRule(None, "max_site_changes_per_week", None, max_site_changes),
+    HardRule(None, "partner_support", None, partner_support),
+    HardRule(None, "joint_clinics", None, joint_clinics),
 )
 
 
