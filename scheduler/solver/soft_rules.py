@@ -33,7 +33,11 @@ def _weight(ctx: BuildContext, name: str) -> int:
 
 def unsocial_fairness(ctx: BuildContext) -> list[Penalty]:
     """Spread (max - min) of evening, and of weekend/holiday, sessions among the
-    eligible doctors of each department: unsocial hours shared fairly."""
+    eligible doctors of each department: unsocial hours shared fairly.
+
+    A doctor's load counts the sessions already worked in earlier weeks
+    (history.csv), so over several weeks the doctors who did fewer get more.
+    """
     scenario = ctx.scenario
     weight = _weight(ctx, "unsocial_fairness")
     penalties: list[Penalty] = []
@@ -41,26 +45,29 @@ def unsocial_fairness(ctx: BuildContext) -> list[Penalty]:
         "evening": (
             lambda doctor: doctor.evening,
             lambda key: scenario.session(key[2]).evening,
+            lambda past: past.evening_sessions,
         ),
         "weekend": (
             lambda doctor: doctor.weekend,
             lambda key: scenario.is_weekend_or_holiday(key[1]),
+            lambda past: past.weekend_sessions,
         ),
     }
-    for kind, (eligible, counts) in kinds.items():
+    for kind, (eligible, counts, earlier) in kinds.items():
         groups: dict[str, list] = defaultdict(list)
         for doctor in scenario.doctors:
             keys = [k for k in ctx.by_doctor.get(doctor.doctor_id, []) if counts(k)]
+            past = scenario.history.get(doctor.doctor_id)
             if eligible(doctor) and keys:
-                groups[doctor.department].append(keys)
+                groups[doctor.department].append((keys, earlier(past) if past is not None else 0))
         for department, doctor_keys in groups.items():
             if len(doctor_keys) < 2:
                 continue
-            most = max(len(keys) for keys in doctor_keys)  # most sessions any of them could hold
+            most = max(len(keys) + before for keys, before in doctor_keys)  # highest load possible
             loads = []
-            for keys in doctor_keys:
-                load = ctx.model.NewIntVar(0, len(keys), "")
-                ctx.model.Add(load == ctx.sum_works(keys))
+            for keys, before in doctor_keys:
+                load = ctx.model.NewIntVar(before, before + len(keys), "")
+                ctx.model.Add(load == before + ctx.sum_works(keys))
                 loads.append(load)
             high = ctx.model.NewIntVar(0, most, f"unsocial_fairness({kind},{department}).max")
             low = ctx.model.NewIntVar(0, most, f"unsocial_fairness({kind},{department}).min")

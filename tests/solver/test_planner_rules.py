@@ -14,7 +14,7 @@ from builders import MONDAY, day, make_doctor, make_scenario
 
 from scheduler.check import check_roster
 from scheduler.errors import InfeasibleError
-from scheduler.model import DemandForecast, JointClinic, PartnerSupport, Rules, Targets
+from scheduler.model import DemandForecast, JointClinic, PartnerSupport, Rules, SessionHistory, Targets
 from scheduler.solver import SolveParams, build_model, solve
 from scheduler.solver.hard_rules import HARD_RULES
 
@@ -118,3 +118,19 @@ def test_unmeetable_partner_support_is_explained_in_words() -> None:
     text = " ".join(caught.value.reasons)
     assert "EAST" in text and "2 sessions short" in text
     assert "not registered at EAST" in text
+
+
+@pytest.mark.parametrize(("history", "expected"), [({"D1": 3}, "D3"), ({"D3": 3}, "D1")])
+def test_evening_goes_to_the_doctor_with_fewer_past_evenings(history: dict, expected: str) -> None:
+    """One evening session for two eligible doctors: history.csv decides who takes it."""
+    base = make_scenario(
+        targets=SAME_DAY, days=1, opening={"weekday": ("EVE",)},
+        doctors=(make_doctor("D1", evening=True), make_doctor("D3", evening=True)),
+        demand=[demand(MONDAY, "MAIN", 15, "EVE")],
+    )
+    scenario = dataclasses.replace(
+        base, history={d: SessionHistory(d, evening_sessions=n) for d, n in history.items()}
+    )
+    result = solve(build_model(scenario), PARAMS)
+    assert [a.doctor_id for a in result.roster.assignments] == [expected]
+    assert result.penalties["unsocial_fairness"].penalty == 2  # loads 3 and 1 (or 1 and 3)
