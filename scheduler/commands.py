@@ -135,13 +135,21 @@ def run_compare(
     replications: int | None = None,
     seed: int | None = None,
 ) -> tuple[ScenarioRun, ScenarioRun, ComparisonResult]:
-    """``compare``: roster and simulate both scenarios with the same random numbers."""
+    """``compare``: roster and simulate both scenarios with common random numbers.
+
+    Both simulations use the same root seed and number of replications (given,
+    else scenario A's ``simulation:`` settings), so replication ``r`` of A and of B
+    draws the same patients wherever their demand rows agree, and the differences
+    are paired. Each scenario is rostered with its own ``solver:`` settings
+    (``time_limit_s`` overrides both).
+    """
+    scenarios = [load_scenario(scenario_a), load_scenario(scenario_b)]
+    common_seed = scenarios[0].simulation.seed if seed is None else seed
+    common_replications = scenarios[0].simulation.replications if replications is None else replications
     runs = []
-    for folder, label in ((scenario_a, "a"), (scenario_b, "b")):
-        scenario = load_scenario(folder)
+    for scenario, label in zip(scenarios, ("a", "b"), strict=True):
         params = solve_params(scenario, time_limit_s=time_limit_s)
-        sim_seed = scenario.simulation.seed if seed is None else seed
-        run = roster_and_simulate(scenario, params, replications=replications, seed=sim_seed)
+        run = roster_and_simulate(scenario, params, replications=common_replications, seed=common_seed)
         write_solve_outputs(run.solve, out_dir / label)
         write_simulation(run.simulation, out_dir / label)
         runs.append(run)

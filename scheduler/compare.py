@@ -17,8 +17,18 @@ from scheduler.output import write_text_safely
 from scheduler.sim import SimulationResult
 from scheduler.sim.kpis import CONTRACT_KEYS, ci95_half_width
 
-#: KPIs shown in a comparison, in order: patients first, then the contract's kpis.json keys.
+#: KPIs shown first in a comparison, in order: patients, then the contract's kpis.json keys;
+#: every other numeric KPI the simulator reports follows in its own order.
 COMPARED_KPIS = ("patients",) + tuple(key for key in CONTRACT_KEYS if key != "patients")
+#: Per-replication columns that are bookkeeping, not KPIs.
+NOT_KPIS = frozenset({"replication", "seed"})
+
+
+def kpi_columns(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:
+    """Every numeric KPI both simulations report: contract keys first, then the rest."""
+    shared = [c for c in a.columns if c in b.columns and c not in NOT_KPIS
+              and pd.api.types.is_numeric_dtype(a[c]) and pd.api.types.is_numeric_dtype(b[c])]
+    return [k for k in COMPARED_KPIS if k in shared] + [c for c in shared if c not in COMPARED_KPIS]
 
 
 def mean_ci95(values: pd.Series) -> tuple[float, float]:
@@ -34,9 +44,10 @@ class ComparisonResult:
     """KPIs of A and B side by side with paired differences."""
 
     table: pd.DataFrame  #: kpi, a, a_ci95, b, b_ci95, b_minus_a, b_minus_a_ci95
-    headline: str
+    headline: str  #: which scenario serves more patients inside the booking window, by how much
     label_a: str = "A"
     label_b: str = "B"
+    lead_time: str = ""  #: which scenario books sooner, by how much
 
 
 def compare_simulations(
@@ -47,9 +58,7 @@ def compare_simulations(
     n = min(len(rep_a), len(rep_b))
     rep_a, rep_b = rep_a.iloc[:n], rep_b.iloc[:n]
     rows = []
-    for kpi in COMPARED_KPIS:
-        if kpi not in rep_a or kpi not in rep_b:
-            continue
+    for kpi in kpi_columns(rep_a, rep_b):
         mean_a, half_a = mean_ci95(rep_a[kpi])
         mean_b, half_b = mean_ci95(rep_b[kpi])
         diff, half_diff = mean_ci95(rep_b[kpi] - rep_a[kpi])
@@ -72,7 +81,24 @@ def compare_simulations(
             f"{more} serves {abs(diff):.1f} ± {half:.1f} more patients inside the booking window "
             f"than {less} (95% interval, {n} paired replications)."
         )
-    return ComparisonResult(table, headline, label_a, label_b)
+    lead = lead_time_line(rep_a, rep_b)
+    return ComparisonResult(table, headline, label_a, label_b, lead)
+
+
+def lead_time_line(rep_a: pd.DataFrame, rep_b: pd.DataFrame) -> str:
+    """One line on the mean booking lead time: which scenario books sooner, with the paired interval."""
+    if "booking_lead_days_mean" not in rep_a or "booking_lead_days_mean" not in rep_b:
+        return ""
+    diff, half = mean_ci95(rep_b["booking_lead_days_mean"] - rep_a["booking_lead_days_mean"])
+    if math.isnan(diff):
+        return ""
+    if abs(diff) <= half:
+        return f"Booking lead time: no measurable difference (B - A = {diff:+.2f} ± {half:.2f} days)."
+    shorter = "B" if diff < 0 else "A"
+    return (
+        f"Booking lead time: {shorter} books patients {abs(diff):.2f} ± {half:.2f} days sooner on average "
+        f"(B - A = {diff:+.2f} days, 95% interval)."
+    )
 
 
 def comparison_markdown(result: ComparisonResult) -> str:
@@ -89,7 +115,7 @@ def comparison_markdown(result: ComparisonResult) -> str:
             f"| {row.kpi} | {row.a:.3f} ± {row.a_ci95:.3f} | {row.b:.3f} ± {row.b_ci95:.3f} "
             f"| {row.b_minus_a:+.3f} ± {row.b_minus_a_ci95:.3f} |"
         )
-    lines += ["", result.headline, ""]
+    lines += ["", result.headline] + ([result.lead_time] if result.lead_time else []) + [""]
     return "\n".join(lines)
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from scheduler.compare import compare_simulations, mean_ci95
+from scheduler.commands import run_compare
+from scheduler.compare import compare_simulations, comparison_markdown, mean_ci95
 from scheduler.sim import SimulationResult
+
+TINY = Path(__file__).parent / "data" / "tiny"
 
 
 def fake_result(within_share: list[float], patients: int = 100) -> SimulationResult:
@@ -47,3 +53,40 @@ def test_mean_ci95_of_one_and_no_values() -> None:
     assert mean_ci95(pd.Series([3.0])) == (3.0, 0.0)
     mean, half = mean_ci95(pd.Series([], dtype=float))
     assert mean != mean and half != half
+
+
+def test_every_numeric_kpi_is_compared_contract_keys_first() -> None:
+    """Extras the simulator reports (here seen_patients) follow the contract's keys."""
+    a, b = fake_result([0.5, 0.6]), fake_result([0.6, 0.7])
+    for result, seen in ((a, [80, 90]), (b, [85, 99])):
+        result.per_replication["seen_patients"] = seen
+    kpis = list(compare_simulations(a, b).table["kpi"])
+    assert kpis == ["patients", "within_booking_window_share", "seen_patients"]
+
+
+def test_lead_time_line_names_the_sooner_scenario() -> None:
+    """B books 0.5 ± 0.0 days sooner: said in one line, also in the Markdown."""
+    a, b = fake_result([0.5, 0.6, 0.7]), fake_result([0.5, 0.6, 0.7])
+    a.per_replication["booking_lead_days_mean"] = [3.0, 3.2, 3.4]
+    b.per_replication["booking_lead_days_mean"] = [2.5, 2.7, 2.9]
+    result = compare_simulations(a, b)
+    assert result.lead_time.startswith("Booking lead time: B books patients 0.50 ± 0.00 days sooner")
+    assert result.lead_time in comparison_markdown(result)
+
+
+def test_compare_uses_common_random_numbers(tmp_path: Path) -> None:
+    """B differs from A only in its simulation seed: compare simulates both with A's seed,
+    so every paired difference is exactly zero."""
+    other_seed = tmp_path / "other_seed"
+    shutil.copytree(TINY, other_seed)
+    yaml_path = other_seed / "scenario.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("seed: 1}", "seed: 99}").replace(
+            "simulation: {replications: 5, seed: 1}", "simulation: {replications: 5, seed: 99}"),
+        encoding="utf-8",
+    )
+    assert "seed: 99}" in yaml_path.read_text(encoding="utf-8")
+    run_a, run_b, result = run_compare(TINY, other_seed, tmp_path / "cmp", time_limit_s=2, replications=3)
+    assert run_a.simulation.kpis["seed"] == run_b.simulation.kpis["seed"] == 1
+    assert (result.table["b_minus_a"].abs() < 1e-12).all()
+    assert result.headline.startswith("Neither scenario")
