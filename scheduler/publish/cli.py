@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.errors import InputError
 from scheduler.publish.store import DB_ENV, DEFAULT_DB_FILE, PublishedVersion, PublishError
@@ -39,8 +40,9 @@ def _fail(message: str, code: int) -> None:
 @click.option("--replications", type=click.IntRange(min=1),
               help="Simulation replications (default: scenario's simulation.replications).")
 @click.option("--seed", type=int, help="Simulation seed (default: the scenario's).")
+@click.option("--workers", type=click.IntRange(min=1), help="Simulation worker processes (default: min(2, CPUs)).")
 def publish(scenario: Path, roster_file: Path, db: str | None, force: bool, reason: str | None,
-            user: str | None, replications: int | None, seed: int | None) -> None:
+            user: str | None, replications: int | None, seed: int | None, workers: int | None) -> None:
     """Simulate a roster and publish it as SCENARIO's next version if its targets hold."""
     from scheduler.progress import replication_progress
     from scheduler.publish.commands import run_publish
@@ -52,10 +54,11 @@ def publish(scenario: Path, roster_file: Path, db: str | None, force: bool, reas
     try:
         with replication_progress("simulating") as progress:
             outcome = run_publish(scenario, roster_file, db, force=force, reason=reason, user=user,
-                                  replications=replications, seed=seed, sim_progress=progress)
+                                  replications=replications, seed=seed, workers=workers,
+                                  sim_progress=progress)
     except InputError as exc:
         _fail(f"error: {exc}", EXIT_BAD_INPUT)
-    except PublishError as exc:
+    except (PublishError, SQLAlchemyError) as exc:
         _fail(f"publish: {exc}", EXIT_REFUSED)
     for check in outcome.checks:
         click.echo(f"  {check.text()}")
@@ -92,7 +95,7 @@ def history(db: str | None, scenario: str | None, diff: tuple[int, int] | None) 
             click.echo(diff_text(changes, f"{key} v{diff[0]}", f"v{diff[1]}"))
             return
         versions = run_history(db, scenario)
-    except PublishError as exc:
+    except (PublishError, SQLAlchemyError) as exc:
         _fail(f"history: {exc}", EXIT_REFUSED)
     if not versions:
         click.echo("No published versions" + (f" of {scenario}." if scenario else "."))

@@ -253,7 +253,8 @@ class PublicationStore:
         with self.sessions.begin() as session:
             row = session.scalar(query)
             if row is None:
-                known = [v.version for v in self.versions(scenario)]
+                known = list(session.scalars(select(PublicationRow.version).where(PublicationRow.scenario == scenario)
+                                             .order_by(PublicationRow.version)))
                 raise PublishError(f"{scenario}: no version {version} (published: {known or 'none'})")
             assignments = tuple(_assignment(a) for a in row.assignments)
             stored = _version(row, assignments)
