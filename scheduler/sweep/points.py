@@ -97,9 +97,8 @@ def materialise(base: Path, changes: tuple[Change, ...], folder: Path) -> None:
         data = yaml.load(read_text(scenario_file), Loader=yaml.BaseLoader) or {}
         for change in yaml_changes:
             _apply(change, lambda c=change: _set_key(data, c.target, c.value))
-        scenario_file.write_text(
-            yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8"
-        )
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
+        scenario_file.write_text(text, encoding="utf-8")
     for change in changes:
         if isinstance(change.target, ColumnPath):
             _apply(change, lambda c=change: _change_table(folder / c.target.file, c))

@@ -134,7 +134,9 @@ def _invalid_point(doc: YamlDocument, point: Point, folder: Path, exc: InputErro
     """The loader's message, located at the sweep entry that changed the offending key."""
     file = Path(exc.file)
     shown = file.relative_to(folder).as_posix() if file.is_relative_to(folder) else str(file)
-    inner = InputError(shown, exc.message, exc.row, exc.column)
+    # table rows are the base scenario's rows; scenario.yaml is rewritten, so its line would mislead
+    row = None if file.name == "scenario.yaml" else exc.row
+    inner = InputError(shown, exc.message, row, exc.column)
     origin = "parameters"
     for change in point.changes:
         if isinstance(change.target, KeyPath) and exc.column and exc.column.startswith(change.target.text):
@@ -163,11 +165,23 @@ def run_sweep(
     reused_keys = set(rows)
     todo = list({item.key: item for item in prepared if item.key not in rows}.values())
     total = len({item.key for item in prepared})
+    kpis_checked = False
+
+    def on_stored(frame: pd.DataFrame, report: bool = True) -> None:
+        """Check the sweep's KPI names against the first simulated point (fails early), report progress."""
+        nonlocal kpis_checked
+        if not kpis_checked and frame["replication"].notna().any():
+            check_kpis(spec, set(frame.columns) - set(POINT_COLUMNS))
+            kpis_checked = True
+        if report and progress is not None:
+            progress(len(rows), total)
+
+    for frame in rows.values():
+        on_stored(frame, report=False)
     if progress is not None:
         progress(len(rows), total)
-    _compute(client, todo, out_dir, rows, lambda: progress(len(rows), total) if progress else None)
+    _compute(client, todo, out_dir, rows, on_stored)
     results = assemble([p.point for p in prepared], [p.key for p in prepared], rows)
-    check_kpis(spec, set(results.columns) - set(POINT_COLUMNS))
     parameters = [p.name for p in spec.parameters]
     summary = summarise_points(results, parameters, spec.kpis, {p.point.label: p.targets for p in prepared})
     computed = tuple(p.point.label for p in prepared if p.key not in reused_keys)
@@ -180,7 +194,7 @@ def run_sweep(
 
 def _compute(
     client: Client, todo: list[PreparedPoint], out_dir: Path, rows: dict[str, pd.DataFrame],
-    on_stored: Callable[[], None],
+    on_stored: Callable[[pd.DataFrame], None],
 ) -> None:
     """Submit one task per point; store each result as soon as it arrives.
 
@@ -197,7 +211,7 @@ def _compute(
             store_outcome(out_dir, key, outcome)
             rows[key] = outcome.rows
             future.release()
-            on_stored()
+            on_stored(outcome.rows)
     finally:
         unfinished = [f for f in futures if not f.done()]
         if unfinished:

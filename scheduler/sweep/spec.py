@@ -153,7 +153,7 @@ def _fixed_changes(doc: YamlDocument, value: Any, base: Path) -> tuple[Change, .
     changes = [Change(_target(doc, key, f"set.{key}", base, None), value, origin=f"set.{key}")
                for key, value in mapping.items()]
     if not any(_is_key(c.target, ("solver", "workers")) for c in changes):
-        changes.append(Change(KeyPath("solver.workers", ("solver", "workers")), SWEEP_SOLVER_WORKERS))
+        changes.append(Change(KeyPath("solver.workers", ("solver", "workers")), SWEEP_SOLVER_WORKERS, origin="set"))
     return tuple(changes)
 
 

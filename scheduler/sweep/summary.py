@@ -51,6 +51,7 @@ def summarise_points(
         first = group.iloc[0]
         row: dict[str, object] = {"point": label, **{name: first[name] for name in parameters}}
         row["solve_status"] = first["solve_status"]
+        row["solve_reproducible"] = first["solve_reproducible"]
         row["doctor_sessions"] = first[COST_COLUMN]
         row["replications"] = int(group["replication"].notna().sum())
         for kpi in shown:
@@ -108,6 +109,11 @@ def summary_markdown(
             f"{best['within_booking_window_share']:.3f} ± {best['within_booking_window_share_ci95']:.3f}. "
             f"Meets the targets {sure}."
         )
+    clocked = [str(p) for p, ok in zip(table["point"], table["solve_reproducible"], strict=True)
+               if not pd.isna(ok) and not ok]
+    if clocked:
+        lines += ["", f"Note: the solver of {', '.join(clocked)} stopped on its wall-clock cap, not its deterministic "
+                  "budget, so a rerun may give another roster; use fewer workers per machine or a longer time limit."]
     shown = pd.DataFrame({
         "point": table["point"],
         **{name: table[name] for name in parameters},
