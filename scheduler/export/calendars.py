@@ -29,6 +29,11 @@ UID_DOMAIN = "outpatient-scheduler"
 UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 
 
+def one_line(text: str) -> str:
+    """Text with every run of whitespace (newlines too) as one space: calendar names are one line."""
+    return " ".join(text.split())
+
+
 def event_uid(assignment: Assignment) -> str:
     """Stable UID of a doctor's session: a hash of doctor id, date and session id."""
     key = f"{assignment.doctor_id}|{assignment.date.isoformat()}|{assignment.session_id}"
@@ -48,9 +53,9 @@ def session_event(scenario: Scenario, assignment: Assignment) -> Event:
     event.add("dtstamp", dt.datetime.combine(scenario.start_date, dt.time(), tzinfo=dt.timezone.utc))
     event.add("dtstart", _at(assignment.date, assignment.start_min))
     event.add("dtend", _at(assignment.date, assignment.end_min))
-    event.add("summary", f"{department_label(assignment.department)} {assignment.clinic} clinic, "
-                         f"{site.name} room {assignment.room_id}")
-    event.add("location", f"{site.name} ({assignment.site_id}), room {assignment.room_id}")
+    event.add("summary", one_line(f"{department_label(assignment.department)} {assignment.clinic} clinic, "
+                                  f"{site.name} room {assignment.room_id}"))
+    event.add("location", one_line(f"{site.name} ({assignment.site_id}), room {assignment.room_id}"))
     unsocial = " Evening/weekend session." if is_unsocial(scenario, assignment) else ""
     event.add("description", (
         f"Session {assignment.session_id} {format_hhmm(assignment.start_min)}-{format_hhmm(assignment.end_min)}, "
@@ -67,7 +72,7 @@ def doctor_calendar(scenario: Scenario, doctor: Doctor, sessions: Iterable[Assig
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Clinic sessions: {doctor_label(doctor)}")
+    calendar.add("x-wr-calname", one_line(f"Clinic sessions: {doctor_label(doctor)}"))
     for assignment in sorted(sessions, key=lambda a: (a.date, a.start_min)):
         calendar.add_component(session_event(scenario, assignment))
     return calendar

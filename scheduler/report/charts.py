@@ -21,7 +21,8 @@ from scheduler.report.svg import PALETTE, Series, bar_chart, esc, heatmap, line_
 #: Days shown beyond the booking window in the lead-time histogram, at least [days].
 MIN_LEAD_BEYOND_DAYS = 3
 #: Colours of the stations in queue charts.
-STATION_COLOURS = {"registration": PALETTE[0], "consultation": PALETTE[5], "payment": PALETTE[2]}
+STATION_COLOURS = {"registration": PALETTE[0], "consultation": PALETTE[5], "payment": PALETTE[2],
+                   "cashier": PALETTE[2]}
 
 
 def figure(svg: str, caption: str) -> str:
@@ -112,9 +113,9 @@ def lead_time_chart(runs: Sequence[tuple[str, pd.DataFrame]], scenario: Scenario
                        "(0 = the day wanted); patients right of the dashed line wait beyond the booking window.")
 
 
-def queue_charts(scenario: Scenario, visits: pd.DataFrame) -> str:
-    """Mean queue length over the day per station, one chart per site."""
-    times, series = data.queue_series(visits)
+def queue_charts(scenario: Scenario, visits: pd.DataFrame, log: pd.DataFrame | None = None) -> str:
+    """Mean queue length over the day per station, one chart per site (``log``: the simulator's queue series)."""
+    times, series = data.queue_series(visits, log)
     if not series:
         return '<p class="note">No patient was seen, so there are no queues to show.</p>'
     ticks = [(float(t), format_hhmm(int(t))) for t in times if t % 120 == 0]
@@ -128,8 +129,11 @@ def queue_charts(scenario: Scenario, visits: pd.DataFrame) -> str:
                          y_label="patients waiting", x_ticks=ticks, width=560)
         parts.append(figure(svg, f"{name}: patients waiting at each station, mean over site-days and replications "
                                  f"(peak {peak:.1f})."))
-    missing = sorted(set(data.STATION_COLUMNS) - set(data.available_stations(visits)))
-    note = (f'<p class="note">Not in the visit records, so not drawn: {esc(", ".join(missing))} queue.</p>'
+    drawn = {station for stations in series.values() for station in stations}
+    if "cashier" in drawn:  # the simulator's log names the payment station 'cashier'
+        drawn.add("payment")
+    missing = sorted(set(data.STATION_COLUMNS) - drawn)
+    note = (f'<p class="note">No queue recorded for: {esc(", ".join(missing))}.</p>'
             if missing else "")
     return '<div class="grid">' + "".join(parts) + "</div>" + note
 

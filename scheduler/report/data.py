@@ -105,8 +105,66 @@ def available_stations(visits: pd.DataFrame) -> list[str]:
     return [name for name, cols in STATION_COLUMNS.items() if all(c in visits.columns for c in cols)]
 
 
-def queue_series(visits: pd.DataFrame) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
-    """Mean queue length over the day per site and station.
+#: Columns of the simulator's queue-series frame (``SimulationResult.queue_series``).
+LOG_COLUMNS = ("date", "site_id", "queue", "time", "mean_queue_len")
+#: Queue-name prefixes of consultation queues in that frame (own doctor, walk-ins of a department).
+CONSULTATION_PREFIXES = ("doctor:", "walk_in:")
+
+QueueSeries = tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]
+
+
+def station_of(queue: str) -> str:
+    """The station a logged queue belongs to: doctor and walk-in queues are ``consultation``."""
+    return "consultation" if queue.startswith(CONSULTATION_PREFIXES) else queue
+
+
+def hhmm_minutes(text: str) -> int:
+    """``HH:MM`` as minutes after midnight."""
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def logged_queue_series(log: pd.DataFrame) -> QueueSeries:
+    """Mean queue length over the day per site and station from the simulator's queue log.
+
+    ``log`` has one row per date, site, queue and clock bin with the
+    time-averaged length (already averaged over replications). Queues of one
+    station are summed within a site-day, then averaged over the site's days
+    with any queue (bins without a row count as 0). Returns (bin start times
+    [min after midnight], {site: {station: mean patients waiting}}).
+    """
+    if log.empty:
+        return np.zeros(0), {}
+    frame = log.assign(station=log["queue"].map(station_of), minute=log["time"].map(hhmm_minutes))
+    step = int(np.min(np.diff(np.unique(frame["minute"])))) if frame["minute"].nunique() > 1 else QUEUE_STEP_MIN
+    times = np.arange(frame["minute"].min(), frame["minute"].max() + step, step, dtype=float)
+    series: dict[str, dict[str, np.ndarray]] = {}
+    for site_id, at_site in frame.groupby("site_id", sort=True):
+        days = at_site["date"].nunique()
+        totals = at_site.groupby(["station", "minute"])["mean_queue_len"].sum() / days
+        series[str(site_id)] = {
+            str(station): totals.loc[station].reindex(times.astype(int), fill_value=0.0).to_numpy(dtype=float)
+            for station in sorted(totals.index.get_level_values(0).unique(), key=_station_order)
+        }
+    return times, series
+
+
+def _station_order(station: str) -> tuple[int, str]:
+    order = ("registration", "consultation")
+    return (order.index(station) if station in order else len(order), station)
+
+
+def queue_series(visits: pd.DataFrame, log: pd.DataFrame | None = None) -> QueueSeries:
+    """Mean queue length over the day per site and station: from the simulator's queue
+    log when it has one (:func:`logged_queue_series`), else rebuilt from visit records
+    (:func:`visit_queue_series`)."""
+    if log is not None and not log.empty and all(c in log.columns for c in LOG_COLUMNS):
+        return logged_queue_series(log)
+    return visit_queue_series(visits)
+
+
+def visit_queue_series(visits: pd.DataFrame) -> QueueSeries:
+    """Mean queue length over the day per site and station, rebuilt from visit records.
 
     Patients waiting at time ``t`` at a station: joined at or before ``t`` and
     not yet served. Averaged over every site-day with visits in every

@@ -39,6 +39,7 @@ class ReportRun:
     kpis: Mapping[str, float]
     visits: pd.DataFrame
     solve: Mapping[str, Any] | None = None  #: solve.json content, if the roster was solved here
+    queues: pd.DataFrame | None = None  #: the simulator's queue series, if it logs one
 
 
 def _number(fmt: str, value: float) -> str:
@@ -86,7 +87,7 @@ def scenario_sections(run: ReportRun) -> str:
         "<h2>Wait for the doctor</h2>",
         charts.wait_chart([(label, run.visits)], run.scenario),
         "<h2>Queue length over the day</h2>",
-        charts.queue_charts(run.scenario, run.visits),
+        charts.queue_charts(run.scenario, run.visits, run.queues),
         "<h2>Doctor utilisation</h2>",
         charts.utilisation_chart(run.scenario, run.roster, run.visits),
         "<h2>Booking lead time</h2>",

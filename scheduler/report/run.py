@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from scheduler.commands import (
     ScenarioRun,
     load_roster,
@@ -22,7 +24,7 @@ from scheduler.output import write_text_safely
 from scheduler.report.html import ReportRun, render_report
 from scheduler.reports import solve_summary
 from scheduler.scenario import load_scenario
-from scheduler.sim import simulate, write_simulation
+from scheduler.sim import SimulationResult, simulate, write_simulation
 
 #: Name of the report page inside the output folder.
 REPORT_NAME = "report.html"
@@ -43,7 +45,12 @@ def report_run(run: ScenarioRun) -> ReportRun:
     """A solved and simulated scenario as the report needs it."""
     assert run.solve.roster is not None  # roster_and_simulate raises otherwise
     return ReportRun(run.scenario, run.solve.roster, run.simulation.kpis, run.simulation.visits,
-                     solve_summary(run.solve))
+                     solve_summary(run.solve), queue_log(run.simulation))
+
+
+def queue_log(simulation: SimulationResult) -> pd.DataFrame | None:
+    """The simulator's per-queue series over the day, when this simulator version records one."""
+    return getattr(simulation, "queue_series", None)
 
 
 def run_report(
@@ -84,7 +91,7 @@ def run_report(
         else:
             roster = load_roster(scenario, roster_file)
             simulation = simulate(scenario, roster, replications=replications, seed=seed)
-            main = ReportRun(scenario, roster, simulation.kpis, simulation.visits)
+            main = ReportRun(scenario, roster, simulation.kpis, simulation.visits, queues=queue_log(simulation))
         write_simulation(simulation, out_dir)
         targets = [(main, out_dir)]
     page = out_dir / REPORT_NAME
