@@ -17,6 +17,7 @@ import click
 
 from scheduler.errors import InfeasibleError, InputError, NoRosterError
 from scheduler.forecast.command import forecast_command
+from scheduler.progress import show_progress
 from scheduler.publish.cli import history, publish
 from scheduler.report.cli import make_export_command, make_report_command
 from scheduler.sweep.command import make_sweep_command
@@ -73,7 +74,9 @@ def demo(out_dir: Path, time_limit_s: float | None, replications: int | None) ->
     from scheduler.reports import kpi_text, roster_overview, solve_text
 
     click.echo(f"Scenario: {DEFAULT_SCENARIO}")
-    run = run_demo(out_dir, time_limit_s=time_limit_s, replications=replications)
+    with show_progress() as progress:
+        run = run_demo(out_dir, time_limit_s=time_limit_s, replications=replications,
+                       solve_progress=progress.solve, sim_progress=progress.replications)
     click.echo(f"{run.scenario.name}: {len(run.scenario.doctors)} doctors, "
                f"{len(run.scenario.sites)} sites, {run.scenario.days} days from {run.scenario.start_date}")
     click.echo(solve_text(run.solve))
@@ -99,7 +102,9 @@ def roster(scenario: Path, out_dir: Path, time_limit_s: float | None, seed: int 
     from scheduler.commands import run_roster
     from scheduler.reports import solve_text
 
-    result = run_roster(scenario, out_dir, time_limit_s=time_limit_s, seed=seed, workers=workers, log=log)
+    with show_progress() as progress:
+        result = run_roster(scenario, out_dir, time_limit_s=time_limit_s, seed=seed, workers=workers, log=log,
+                            progress=None if log else progress.solve)
     click.echo(solve_text(result))
     if result.roster is None:
         click.echo("No roster found within the time limit; try a longer --time-limit.", err=True)
@@ -123,7 +128,8 @@ def simulate(scenario: Path, roster_file: Path, out_dir: Path, replications: int
     from scheduler.commands import run_simulate
     from scheduler.reports import kpi_text
 
-    _, result = run_simulate(scenario, roster_file, out_dir, replications, seed, workers)
+    with show_progress() as progress:
+        _, result = run_simulate(scenario, roster_file, out_dir, replications, seed, workers, progress.replications)
     click.echo(kpi_text(result.kpis))
     click.echo(f"Written to {out_dir}/: kpis.json, visits.csv")
 

@@ -6,6 +6,7 @@ returns a result object; printing is left to the caller.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from scheduler.roster_io import read_roster, write_roster
 from scheduler.scenario import load_scenario
 from scheduler.sim import SimulationResult, simulate, write_simulation
 from scheduler.solver import SolveParams, SolveResult, build_model, solve
+from scheduler.solver.progress import ProgressHook
+
+#: Called with (replications done, total) as a simulation advances.
+ReplicationHook = Callable[[int, int], None]
 
 #: The bundled default scenario that ``demo`` runs.
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "city_general"
@@ -41,9 +46,9 @@ def solve_params(
     )
 
 
-def roster_scenario(scenario: Scenario, params: SolveParams) -> SolveResult:
-    """Build and solve the roster model of a loaded scenario."""
-    return solve(build_model(scenario), params)
+def roster_scenario(scenario: Scenario, params: SolveParams, progress: ProgressHook | None = None) -> SolveResult:
+    """Build and solve the roster model of a loaded scenario (``progress``: see :func:`solve`)."""
+    return solve(build_model(scenario), params, progress)
 
 
 def run_roster(
@@ -53,13 +58,14 @@ def run_roster(
     seed: int | None = None,
     workers: int | None = None,
     log: bool = False,
+    progress: ProgressHook | None = None,
 ) -> SolveResult:
     """``roster``: solve a scenario; write roster.csv and solve.json to ``out_dir``.
 
     Raises :class:`~scheduler.errors.InfeasibleError` if no roster exists.
     """
     scenario = load_scenario(scenario_dir)
-    result = roster_scenario(scenario, solve_params(scenario, time_limit_s, seed, workers, log))
+    result = roster_scenario(scenario, solve_params(scenario, time_limit_s, seed, workers, log), progress)
     write_solve_outputs(result, out_dir)
     return result
 
@@ -86,11 +92,12 @@ def run_simulate(
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
+    progress: ReplicationHook | None = None,
 ) -> tuple[Scenario, SimulationResult]:
     """``simulate``: simulate a roster; write kpis.json and visits.csv to ``out_dir``."""
     scenario = load_scenario(scenario_dir)
     roster = load_roster(scenario, roster_file)
-    result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers)
+    result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers, progress=progress)
     write_simulation(result, out_dir)
     return scenario, result
 
@@ -116,14 +123,17 @@ def roster_and_simulate(
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
+    solve_progress: ProgressHook | None = None,
+    sim_progress: ReplicationHook | None = None,
 ) -> ScenarioRun:
-    """Solve a scenario, then simulate its roster."""
-    solved = roster_scenario(scenario, params)
+    """Solve a scenario, then simulate its roster (optional progress hooks for each)."""
+    solved = roster_scenario(scenario, params, solve_progress)
     if solved.roster is None:
         raise NoRosterError(
             f"{scenario.name}: no roster found within {params.time_limit_s:g} s; try a longer time limit"
         )
-    simulation = simulate(scenario, solved.roster, replications=replications, seed=seed, workers=workers)
+    simulation = simulate(scenario, solved.roster, replications=replications, seed=seed, workers=workers,
+                          progress=sim_progress)
     return ScenarioRun(scenario, solved, simulation)
 
 
@@ -165,11 +175,14 @@ def run_demo(
     scenario_dir: Path = DEFAULT_SCENARIO,
     time_limit_s: float | None = None,
     replications: int | None = None,
+    solve_progress: ProgressHook | None = None,
+    sim_progress: ReplicationHook | None = None,
 ) -> ScenarioRun:
     """``demo``: the bundled scenario end to end; outputs in ``out_dir``."""
     scenario = load_scenario(scenario_dir)
     run = roster_and_simulate(
-        scenario, solve_params(scenario, time_limit_s=time_limit_s), replications=replications
+        scenario, solve_params(scenario, time_limit_s=time_limit_s), replications=replications,
+        solve_progress=solve_progress, sim_progress=sim_progress,
     )
     write_solve_outputs(run.solve, out_dir)
     write_simulation(run.simulation, out_dir)

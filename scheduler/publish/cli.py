@@ -44,7 +44,7 @@ def _fail(message: str, code: int) -> None:
 def publish(scenario: Path, roster_file: Path, db: str | None, force: bool, reason: str | None,
             user: str | None, replications: int | None, seed: int | None, workers: int | None) -> None:
     """Simulate a roster and publish it as SCENARIO's next version if its targets hold."""
-    from scheduler.progress import replication_progress
+    from scheduler.progress import show_progress
     from scheduler.publish.commands import run_publish
 
     if force and not (reason and reason.strip()):
@@ -52,10 +52,10 @@ def publish(scenario: Path, roster_file: Path, db: str | None, force: bool, reas
     if reason and not force:
         raise click.UsageError("--reason is only used with --force")
     try:
-        with replication_progress("simulating") as progress:
+        with show_progress() as progress:
             outcome = run_publish(scenario, roster_file, db, force=force, reason=reason, user=user,
                                   replications=replications, seed=seed, workers=workers,
-                                  sim_progress=progress)
+                                  sim_progress=progress.replications)
     except InputError as exc:
         _fail(f"error: {exc}", EXIT_BAD_INPUT)
     except (PublishError, SQLAlchemyError) as exc:
