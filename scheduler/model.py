@@ -238,7 +238,7 @@ class BookingSettings:
     :mod:`scheduler.sim.rolling`."""
 
     #: held follow-up slots still free this long before their session start are released
-    #: to advance booking [h]; None = never released (they go to same-day patients on the day)
+    #: to advance booking [h]; None = never released (a static hold: only follow-ups take them)
     release_horizon_h: float | None = 24.0
     #: extra bookings accepted per session, as a share of its open slots, to offset no-shows
     overbooking_share: float = 0.0

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from scheduler.model import Roster, Scenario
+from scheduler.sim.booking_kpis import booking_weeks_kpis
 from scheduler.sim.distributions import Models, default_models
 from scheduler.sim.kpis import replication_kpis, summarise
 from scheduler.sim.plan import SimPlan, build_plan
@@ -166,6 +167,10 @@ def simulate(
                     progress(len(outputs), n_reps)
     outputs.sort(key=lambda o: o.replication)
     per_rep = [o.kpis for o in outputs]
+    # booking over several weeks (scheduler.sim.rolling): its KPIs join each replication's
+    booking = booking_weeks_kpis(scenario, roster, root_seed, n_reps, n_workers)
+    for rep_kpis, rep_booking in zip(per_rep, booking, strict=False):  # booking is [] when switched off
+        rep_kpis.update(rep_booking)
     kpis = summarise(per_rep)
     kpis["replications"] = n_reps
     kpis["seed"] = root_seed
