@@ -100,6 +100,7 @@ def history(db: str | None, scenario: str | None, diff: tuple[int, int] | None) 
     if not versions:
         click.echo("No published versions" + (f" of {scenario}." if scenario else "."))
         return
-    click.echo("scenario             ver  published (UTC)      by           roster  KPIs (mean/p90 wait)")
+    click.echo(f"{'scenario':<20} {'ver':<5} {'published (UTC)':<19}  {'by':<12} {'roster':>14}  "
+               "KPIs: wait mean/p90, share in booking window; status")
     for v in versions:
         click.echo(_version_line(v))
