@@ -201,6 +201,97 @@ _SESSIONS = (("AM", "08:00", "12:00", False), ("PM", "13:30", "17:30", False),
 _DAY_SESSION_MIN = 240  #: length of the AM and PM sessions [min]
 
 
+# --- the planner's options --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannerOptions:
+    """Planner options a generated scenario.yaml may carry; none changes a drawn table.
+
+    ``weekend_clinics`` opens Saturday afternoon and Sunday morning (no evenings);
+    ``holidays`` is a country code for the public-holiday calendar (``CN``);
+    ``partner_sessions`` asks the first county site (else the last site) to receive
+    that many sessions per week from doctors based at the main campus ``S1``, and
+    registers ``partner_doctors`` of S1's experts there (one per department in turn,
+    lowest id first) on top of any drawn second sites;
+    ``max_site_changes`` limits moves between sites per doctor per week;
+    ``joint_clinics`` adds that many joint clinics at ``S1``, each pairing two
+    neighbouring departments of the list, once a week.
+    """
+
+    weekend_clinics: bool = False
+    holidays: str | None = None
+    partner_sessions: int | None = None
+    partner_doctors: int = 5
+    max_site_changes: int | None = None
+    joint_clinics: int = 0
+
+    def variant(self) -> str:
+        """Words for the default scenario name."""
+        parts = ["weekend clinics"] * self.weekend_clinics
+        if self.partner_sessions is not None:
+            parts.append(f"county partner support {self.partner_sessions} sessions/week")
+        if self.joint_clinics:
+            parts.append(f"{self.joint_clinics} joint clinic{'s' * (self.joint_clinics > 1)}")
+        return ", ".join(parts) or "baseline"
+
+    @staticmethod
+    def partner_site(site_ids: list[str], site_specs: dict) -> str:
+        """The supported site: the first county site, else the last one."""
+        return next((s for s in site_ids[1:] if site_specs[s].level == "county"), site_ids[-1])
+
+    def register_partners(self, doctor_rows: list[list[str]], site_ids: list[str], site_specs: dict) -> None:
+        """Register ``partner_doctors`` of S1's experts at the partner site (doctors.csv rows)."""
+        if self.partner_sessions is None or len(site_ids) < 2:
+            return
+        partner = self.partner_site(site_ids, site_specs)
+        by_department: dict[str, list[list[str]]] = {}
+        for row in doctor_rows:
+            sites = row[4].split(";")
+            if sites[0] == site_ids[0] and row[3] in EXPERT_TITLES and partner not in sites:
+                by_department.setdefault(row[2], []).append(row)
+        chosen = 0
+        while chosen < self.partner_doctors and any(by_department.values()):
+            for rows in by_department.values():
+                if rows and chosen < self.partner_doctors:
+                    row = rows.pop(0)
+                    row[4] += f";{partner}"
+                    chosen += 1
+
+    def yaml_lines(self, site_ids: list[str], site_specs: dict, departments: list[str]) -> str:
+        """Lines appended to scenario.yaml (empty for no options)."""
+        lines = []
+        if self.partner_sessions is not None:
+            partner = self.partner_site(site_ids, site_specs)
+            lines += [
+                "partner_support:",
+                f"  - {{site: {partner}, from_home_site: {site_ids[0]}, "
+                f"min_sessions_per_week: {self.partner_sessions}}}",
+            ]
+        if self.joint_clinics:
+            lines.append("joint_clinics:")
+            for k in range(self.joint_clinics):
+                pair = departments[k % len(departments)], departments[(k + 1) % len(departments)]
+                lines.append(f'  - {{name: "{_title(pair[0])} + {_title(pair[1])} joint clinic", '
+                             f"departments: [{pair[0]}, {pair[1]}], site: {site_ids[0]}, sessions_per_week: 1}}")
+        return "".join(f"{line}\n" for line in lines)
+
+    def edit_yaml(self, text: str) -> str:
+        """Opening, holidays and rules of the options in a generated scenario.yaml."""
+        if self.weekend_clinics:
+            text = text.replace("  saturday: [AM]\n  sunday:   []\n", "  saturday: [AM, PM]\n  sunday:   [AM]\n")
+        if self.holidays:
+            text = text.replace("holidays: []\n", f"holidays: [{self.holidays}]\n")
+        if self.max_site_changes is not None:
+            text = text.replace("  rest_after_evening: true\n", "  rest_after_evening: true\n"
+                                f"  max_site_changes_per_week: {self.max_site_changes}\n")
+        return text
+
+
+def _title(department: str) -> str:
+    return department.replace("_", " ").capitalize()
+
+
 # --- public API ----------------------------------------------------------------
 
 
@@ -214,6 +305,7 @@ def build_synthetic_hospital(
     seed: int = 1,
     name: str | None = None,
     extended_hours: bool = False,
+    options: PlannerOptions | None = None,
 ) -> dict[str, str]:
     """The files of a synthetic scenario folder, as text, without touching the disk.
 
@@ -226,12 +318,15 @@ def build_synthetic_hospital(
         line ends).
     """
     _check_arguments(doctors, sites, departments, days, seed)
+    options = options or PlannerOptions()
     hospital = _Hospital(doctors, sites, departments, days, start_date, seed, extended_hours)
+    options.register_partners(hospital.doctor_rows, hospital.site_ids, hospital.site_specs)
     if name is None:
-        variant = "extended hours" if extended_hours else "baseline"
+        variant = "extended hours" if extended_hours else options.variant()
         name = f"{HOSPITAL_NAME}, {variant}, {doctors} doctors, {days} days from {start_date}"
     return {
-        "scenario.yaml": _scenario_yaml(name, start_date, days, extended_hours),
+        "scenario.yaml": options.edit_yaml(_scenario_yaml(name, start_date, days, extended_hours))
+        + options.yaml_lines(hospital.site_ids, hospital.site_specs, [d.department for d in hospital.departments]),
         "sites.csv": _csv(["site_id", "name", "level"], hospital.site_rows),
         "travel.csv": _csv(["from_site", "to_site", "minutes"], hospital.travel_rows),
         "rooms.csv": _csv(["site_id", "room_id", "department"], hospital.room_rows),
@@ -267,6 +362,7 @@ def write_synthetic_hospital(
     seed: int = 1,
     name: str | None = None,
     extended_hours: bool = False,
+    options: PlannerOptions | None = None,
 ) -> Path:
     """Write a complete, realistic scenario folder for a synthetic hospital group.
 
@@ -295,6 +391,10 @@ def write_synthetic_hospital(
         Open evenings on weekdays, Saturday afternoon and Sunday morning, and add
         evening-preferring demand rows; the hospital is otherwise identical to the
         baseline of the same seed.
+    options
+        The planner's options (:class:`PlannerOptions`: weekend clinics, holiday
+        calendar, partner support, site-change limit, joint clinics); they change
+        scenario.yaml only, so the hospital is the baseline's of the same seed.
 
     Returns
     -------
@@ -310,7 +410,7 @@ def write_synthetic_hospital(
     """
     files = build_synthetic_hospital(
         doctors=doctors, sites=sites, departments=departments, days=days,
-        start_date=start_date, seed=seed, name=name, extended_hours=extended_hours,
+        start_date=start_date, seed=seed, name=name, extended_hours=extended_hours, options=options,
     )
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
@@ -850,12 +950,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--name", default=None, help="scenario name (a descriptive default)")
     parser.add_argument("--extended-hours", action="store_true",
                         help="open evenings, Saturday afternoon and Sunday morning")
+    parser.add_argument("--weekend-clinics", action="store_true",
+                        help="open Saturday afternoon and Sunday morning (no evenings)")
+    parser.add_argument("--holidays", default=None, metavar="COUNTRY",
+                        help="public-holiday calendar of a country, e.g. CN")
+    parser.add_argument("--partner-sessions", type=int, default=None, metavar="K",
+                        help="the county site receives at least K sessions/week from S1's doctors")
+    parser.add_argument("--partner-doctors", type=int, default=5, metavar="N",
+                        help="S1 experts registered at the county site with --partner-sessions (5)")
+    parser.add_argument("--max-site-changes", type=int, default=None, metavar="N",
+                        help="at most N moves between sites per doctor per week")
+    parser.add_argument("--joint-clinics", type=int, default=0, metavar="N",
+                        help="N weekly joint clinics of two departments at S1")
     args = parser.parse_args(argv)
+    options = PlannerOptions(
+        weekend_clinics=args.weekend_clinics, holidays=args.holidays,
+        partner_sessions=args.partner_sessions, partner_doctors=args.partner_doctors,
+        max_site_changes=args.max_site_changes,
+        joint_clinics=args.joint_clinics,
+    )
     try:
         out = write_synthetic_hospital(
             args.out_dir, doctors=args.doctors, sites=args.sites,
             departments=args.departments, days=args.days, start_date=args.start_date,
-            seed=args.seed, name=args.name, extended_hours=args.extended_hours,
+            seed=args.seed, name=args.name, extended_hours=args.extended_hours, options=options,
         )
     except (FileExistsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

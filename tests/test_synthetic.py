@@ -59,11 +59,13 @@ def test_different_seeds_give_different_hospitals() -> None:
     assert one["demand.csv"] != two["demand.csv"]
 
 
-def test_readme_documents_both_bundled_scenarios() -> None:
+def test_readme_documents_every_bundled_scenario() -> None:
     """scenarios/README.md gives one generator command per bundled scenario folder."""
     targets = sorted(Path(argv[0]).name for argv in _documented_commands())
-    bundled = sorted(p.name for p in SCENARIOS.iterdir() if p.is_dir())
-    assert targets == bundled == ["city_general", "city_general_extended"]
+    bundled = sorted(p.name for p in SCENARIOS.iterdir() if (p / "scenario.yaml").is_file())
+    assert targets == bundled == [
+        "city_general", "city_general_extended", "city_general_weekend", "county_group", "county_group_partner",
+    ]
 
 
 @pytest.mark.parametrize("argv", _documented_commands(), ids=lambda a: Path(a[0]).name)
@@ -309,3 +311,26 @@ def test_weekday_profile_matches_appointment_log() -> None:
         per_weekday[dt.date.fromisoformat(date).weekday()].append(count)
     means = [sum(per_weekday[k]) / len(per_weekday[k]) for k in range(5)]
     assert means == pytest.approx(synthetic.APPOINTMENTS_PER_WEEKDAY_DATE, abs=0.06)
+
+
+def test_planner_options_change_only_yaml_and_partner_registrations() -> None:
+    """Weekend clinics, holidays, partner support, site-change limit and joint clinics keep
+    the baseline's tables; only the chosen S1 experts gain the county site."""
+    from scheduler.synthetic import PlannerOptions
+
+    base = build_synthetic_hospital(doctors=60, sites=4, seed=1)
+    options = PlannerOptions(weekend_clinics=True, holidays="CN", partner_sessions=8, partner_doctors=3,
+                             max_site_changes=2, joint_clinics=1)
+    varied = build_synthetic_hospital(doctors=60, sites=4, seed=1, options=options)
+    for name in OUTPUT_FILES:
+        if name not in ("scenario.yaml", "doctors.csv"):
+            assert varied[name] == base[name], name
+    changed = [(a, b) for a, b in zip(_rows(base["doctors.csv"]), _rows(varied["doctors.csv"]), strict=True)
+               if a != b]
+    assert len(changed) == 3
+    assert all(b["sites"] == a["sites"] + ";S4" and a["sites"] == "S1" and a["title"] in EXPERT_TITLES
+               for a, b in changed)
+    yaml_text = varied["scenario.yaml"]
+    for line in ("saturday: [AM, PM]", "sunday:   [AM]", "holidays: [CN]", "max_site_changes_per_week: 2",
+                 "- {site: S4, from_home_site: S1, min_sessions_per_week: 8}", "departments: [internal_medicine, "):
+        assert line in yaml_text, line
