@@ -113,22 +113,52 @@ def lead_time_chart(runs: Sequence[tuple[str, pd.DataFrame]], scenario: Scenario
                        "(0 = the day wanted); patients right of the dashed line wait beyond the booking window.")
 
 
+def station_colours(names: Sequence[str]) -> dict[str, str]:
+    """A distinct colour per station: the fixed ones first, then unused palette colours."""
+    colours = {n: STATION_COLOURS[n] for n in names if n in STATION_COLOURS}
+    spare = [c for c in PALETTE if c not in colours.values()]
+    for name in names:
+        if name not in colours:
+            colours[name] = spare.pop(0) if spare else "#777777"
+    return colours
+
+
 def queue_charts(scenario: Scenario, visits: pd.DataFrame, log: pd.DataFrame | None = None) -> str:
-    """Mean queue length over the day per station, one chart per site (``log``: the simulator's queue series)."""
+    """Queue length over the day (``log``: the simulator's queue series, if any).
+
+    One chart of the consultation queues with a line per site, then one chart
+    per site of its other stations (registration, payment, ...), each on its
+    own scale so short queues stay visible beside long consultation queues.
+    """
     times, series = data.queue_series(visits, log)
     if not series:
         return '<p class="note">No patient was seen, so there are no queues to show.</p>'
     ticks = [(float(t), format_hhmm(int(t))) for t in times if t % 120 == 0]
+
+    def site_name(site_id: str) -> str:
+        return scenario.sites[site_id].name if site_id in scenario.sites else site_id
+
+    def chart(title: str, lines: list[Series], caption: str) -> str:
+        svg = line_chart(list(times), lines, title=title, x_label="time of day", y_label="patients waiting",
+                         x_ticks=ticks, width=560)
+        peak = max(float(np.max(s.values)) for s in lines)
+        return figure(svg, f"{caption} Mean over site-days and replications (peak {peak:.1f}).")
+
     parts = []
+    consultation = [(site_id, stations["consultation"]) for site_id, stations in series.items()
+                    if "consultation" in stations]
+    if consultation:
+        lines = [Series(site_name(site_id), list(values), PALETTE[k % len(PALETTE)])
+                 for k, (site_id, values) in enumerate(consultation)]
+        parts.append(chart("Consultation queues over the day", lines,
+                           "Patients waiting for a doctor (own doctor's and walk-in queues together), per site."))
     for site_id, stations in series.items():
-        lines = [Series(name, list(values), STATION_COLOURS.get(name, PALETTE[k]))
-                 for k, (name, values) in enumerate(stations.items())]
-        name = scenario.sites[site_id].name if site_id in scenario.sites else site_id
-        peak = max(float(np.max(v)) for v in stations.values())
-        svg = line_chart(list(times), lines, title=f"Queue length over the day: {name}", x_label="time of day",
-                         y_label="patients waiting", x_ticks=ticks, width=560)
-        parts.append(figure(svg, f"{name}: patients waiting at each station, mean over site-days and replications "
-                                 f"(peak {peak:.1f})."))
+        others = {name: values for name, values in stations.items() if name != "consultation"}
+        if others:
+            colours = station_colours(list(others))
+            lines = [Series(name, list(values), colours[name]) for name, values in others.items()]
+            parts.append(chart(f"Station queues over the day: {site_name(site_id)}", lines,
+                               f"{site_name(site_id)}: patients waiting at each shared station."))
     drawn = {station for stations in series.values() for station in stations}
     if "cashier" in drawn:  # the simulator's log names the payment station 'cashier'
         drawn.add("payment")

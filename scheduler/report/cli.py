@@ -26,6 +26,8 @@ def make_report_command(handle_errors: Decorator) -> click.Command:
                   help="Folder for report.html, roster.xlsx, calendars/ and the run's CSV/JSON files.")
     @click.option("--roster", "roster_file", type=click.Path(path_type=Path),
                   help="Report on this roster.csv instead of solving one.")
+    @click.option("--sim", "sim_dir", type=click.Path(path_type=Path),
+                  help="With --roster: show this simulate output folder (kpis.json, visits.csv) instead of simulating.")
     @click.option("--compare", "compare_dir", type=click.Path(path_type=Path),
                   help="A second scenario: both side by side with paired differences (files in a/ and b/).")
     @click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0.1),
@@ -36,14 +38,19 @@ def make_report_command(handle_errors: Decorator) -> click.Command:
     @click.option("--export/--no-export", default=True, show_default=True,
                   help=f"Also write {WORKBOOK_NAME} and {CALENDARS_DIR}/<doctor>.ics.")
     @handle_errors
-    def report(scenario: Path, out_dir: Path, roster_file: Path | None, compare_dir: Path | None,
+    def report(scenario: Path, out_dir: Path, roster_file: Path | None, sim_dir: Path | None,
+               compare_dir: Path | None,
                time_limit_s: float | None, replications: int | None, seed: int | None, export: bool) -> None:
         """Roster (or take --roster), simulate and write a self-contained HTML report with charts."""
         from scheduler.report.run import run_report
         from scheduler.reports import kpi_text
 
-        outputs = run_report(scenario, out_dir, roster_file=roster_file, compare_dir=compare_dir,
+        outputs = run_report(scenario, out_dir, roster_file=roster_file, sim_dir=sim_dir, compare_dir=compare_dir,
                              time_limit_s=time_limit_s, replications=replications, seed=seed, export=export)
+        if outputs.main.solve:
+            solved = outputs.main.solve
+            click.echo(f"Solver: {solved.get('status')}, {solved.get('served_within_window')} of "
+                       f"{solved.get('demand_patients')} patients servable inside the booking window")
         click.echo(kpi_text(outputs.main.kpis))
         if outputs.comparison is not None:
             click.echo(outputs.comparison.headline)

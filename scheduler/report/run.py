@@ -28,6 +28,17 @@ from scheduler.sim import SimulationResult, simulate, write_simulation
 
 #: Name of the report page inside the output folder.
 REPORT_NAME = "report.html"
+#: The simulator's queue-series file in a ``simulate`` output folder.
+QUEUE_LOG_NAME = "queue_series.csv"
+#: visits.csv columns the report reads.
+REPORT_VISIT_COLUMNS = ("replication", "demand_date", "visit_date", "site_id", "department", "session_id",
+                        "doctor_id", "channel", "status", "lead_days", "within_window", "arrival_min",
+                        "registration_start_min", "queue_join_min", "consult_start_min", "consult_end_min",
+                        "wait_min", "consult_min")
+#: Numeric visits.csv columns (blank = NaN).
+NUMERIC_VISIT_COLUMNS = ("replication", "lead_days", "arrival_min", "registration_start_min", "queue_join_min",
+                         "consult_start_min", "consult_end_min", "payment_start_min", "payment_end_min",
+                         "wait_min", "consult_min")
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ def run_report(
     out_dir: Path,
     *,
     roster_file: Path | None = None,
+    sim_dir: Path | None = None,
     compare_dir: Path | None = None,
     time_limit_s: float | None = None,
     replications: int | None = None,
@@ -71,9 +83,13 @@ def run_report(
     ``roster.xlsx`` and ``calendars/<doctor_id>.ics``. With ``compare_dir`` both
     scenarios are rostered and simulated with the same random numbers as in
     ``compare`` (their files in ``a/`` and ``b/``, exports there too) and the
-    page opens with the side-by-side comparison.
+    page opens with the side-by-side comparison. With ``sim_dir`` (and
+    ``roster_file``) nothing is simulated: the page shows that ``simulate``
+    output folder (kpis.json, visits.csv, queue_series.csv).
     """
     other = comparison = None
+    if sim_dir is not None and roster_file is None:
+        raise InputError(sim_dir, "a simulation folder belongs to a roster; give --roster with --sim")
     if compare_dir is not None:
         if roster_file is not None:
             raise InputError(roster_file, "a comparison rosters both scenarios; give either --roster or --compare")
@@ -87,17 +103,47 @@ def run_report(
                                       replications=replications, seed=seed)
             write_solve_outputs(run.solve, out_dir)
             main = report_run(run)
-            simulation = run.simulation
-        else:
+            write_simulation(run.simulation, out_dir)
+        elif sim_dir is None:
             roster = load_roster(scenario, roster_file)
             simulation = simulate(scenario, roster, replications=replications, seed=seed)
             main = ReportRun(scenario, roster, simulation.kpis, simulation.visits, queues=queue_log(simulation))
-        write_simulation(simulation, out_dir)
+            write_simulation(simulation, out_dir)
+        else:
+            kpis, visits, log = read_simulation(sim_dir)
+            main = ReportRun(scenario, load_roster(scenario, roster_file), kpis, visits, queues=log)
         targets = [(main, out_dir)]
     page = out_dir / REPORT_NAME
     write_text_safely(page, render_report(main, other, comparison))
     exports = tuple(export_roster(r.scenario, r.roster, folder, r.kpis) for r, folder in targets) if export else ()
     return ReportOutputs(page, main, exports, other, comparison)
+
+
+def read_visits(path: Path) -> pd.DataFrame:
+    """A visits.csv written by ``simulate``: text columns with '' for blanks, numbers with NaN."""
+    if not path.is_file():
+        raise InputError(path, "visits file not found (written by simulate beside kpis.json)")
+    try:
+        visits = pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in NUMERIC_VISIT_COLUMNS})
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(path, f"not a visits CSV file: {exc}") from None
+    missing = [c for c in REPORT_VISIT_COLUMNS if c not in visits.columns]
+    if missing:
+        raise InputError(path, f"missing columns {', '.join(missing)}", row=1)
+    for column in NUMERIC_VISIT_COLUMNS:
+        if column in visits and not pd.api.types.is_numeric_dtype(visits[column]):
+            raise InputError(path, "expected numbers", column=column)
+    visits["within_window"] = visits["within_window"].astype(str).str.lower().isin(("true", "1", "yes"))
+    return visits
+
+
+def read_simulation(folder: Path) -> tuple[Mapping[str, float], pd.DataFrame, pd.DataFrame | None]:
+    """kpis.json, visits.csv and (if there) queue_series.csv of a ``simulate`` output folder."""
+    kpis = read_kpis(folder / "kpis.json")
+    visits = read_visits(folder / "visits.csv")
+    log_path = folder / QUEUE_LOG_NAME
+    log = pd.read_csv(log_path, keep_default_na=False) if log_path.is_file() else None
+    return kpis, visits, log
 
 
 def read_kpis(path: Path) -> Mapping[str, float]:

@@ -271,7 +271,7 @@ def heatmap(
             )
     key_y = top + cell_h * len(row_labels) + 14
     for k, share in enumerate((0.0, 0.25, 0.5, 0.75, 1.0, 1.25)):
-        x = label_w + k * 44
+        x = label_w + k * 52
         parts.append(f'<rect x="{x}" y="{key_y}" width="14" height="12" fill="{heat_colour(share)}" stroke="#999"/>')
         parts.append(f'<text x="{x + 18}" y="{key_y + 10}">{share:.0%}</text>')
     parts.append("</svg>")

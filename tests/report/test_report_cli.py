@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def test_report_on_a_given_roster_without_exports(tiny_report: tuple[Path, Path]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "queue_series.csv") == [
         "kpis.json", "report.html", "visits.csv"]
     assert json.loads((tmp_path / "kpis.json").read_text())["replications"] == 2
+
+
+def test_report_from_a_saved_simulation_matches_its_kpis(tiny_report: tuple[Path, Path], tmp_path: Path) -> None:
+    """--roster with --sim reads kpis.json and visits.csv instead of simulating: same KPI table as the run."""
+    scenario_dir, out = tiny_report
+    code, output = invoke("report", str(scenario_dir), "--roster", str(out / "roster.csv"), "--sim", str(out),
+                          "--out", str(tmp_path), "--no-export")
+    assert code == 0, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    saved = (out / "report.html").read_text(encoding="utf-8")
+    again = (tmp_path / "report.html").read_text(encoding="utf-8")
+    table = re.compile(r"<table>.*?</table>", re.S)
+    assert table.search(again).group(0) == table.search(saved).group(0)
+    assert again.count('<svg class="chart"') == saved.count('<svg class="chart"')
+    code, output = invoke("report", str(scenario_dir), "--sim", str(out), "--out", str(tmp_path))
+    assert code == 2 and "--roster" in output
 
 
 def test_report_compare_shows_both_scenarios_with_intervals(tiny_report: tuple[Path, Path], tmp_path: Path) -> None:

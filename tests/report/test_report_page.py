@@ -10,7 +10,7 @@ from hostile import HOSTILE_DOCTOR, HOSTILE_SCENARIO
 from scheduler.report.svg import esc
 
 CHART_TITLES = ("Served share by department and day", "Capacity against demand", "Wait for the doctor",
-                "Queue length over the day", "Doctor utilisation", "Booking lead time")
+                "Consultation queues over the day", "Doctor utilisation", "Booking lead time")
 
 
 def test_page_has_every_chart(tiny_report: tuple[Path, Path]) -> None:
