@@ -127,11 +127,16 @@ def simulate(scenario: Path, roster_file: Path, out_dir: Path, replications: int
     """Simulate booking and clinic days of a roster; write OUT/kpis.json and OUT/visits.csv."""
     from scheduler.commands import run_simulate
     from scheduler.reports import kpi_text
+    from scheduler.sim.booking_kpis import weeks_text
+    from scheduler.targets import check_targets, targets_text
 
     with show_progress() as progress:
-        _, result = run_simulate(scenario, roster_file, out_dir, replications, seed, workers, progress.replications)
+        loaded, result = run_simulate(scenario, roster_file, out_dir, replications, seed, workers,
+                                      progress.replications)
     click.echo(kpi_text(result.kpis))
-    click.echo(f"Written to {out_dir}/: kpis.json, visits.csv")
+    click.echo(weeks_text(result.kpis))
+    click.echo(targets_text(check_targets(loaded, result.kpis)))
+    click.echo(f"Written to {out_dir}/: kpis.json, visits.csv, targets.json, targets.csv")
 
 
 @main.command()

@@ -21,6 +21,7 @@ from scheduler.scenario import load_scenario
 from scheduler.sim import SimulationResult, simulate, write_simulation
 from scheduler.solver import SolveParams, SolveResult, build_model, solve
 from scheduler.solver.progress import ProgressHook
+from scheduler.targets import check_targets, write_targets
 
 #: Called with (replications done, total) as a simulation advances.
 ReplicationHook = Callable[[int, int], None]
@@ -94,11 +95,12 @@ def run_simulate(
     workers: int | None = None,
     progress: ReplicationHook | None = None,
 ) -> tuple[Scenario, SimulationResult]:
-    """``simulate``: simulate a roster; write kpis.json and visits.csv to ``out_dir``."""
+    """``simulate``: simulate a roster; write kpis.json, visits.csv and targets.json/.csv to ``out_dir``."""
     scenario = load_scenario(scenario_dir)
     roster = load_roster(scenario, roster_file)
     result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers, progress=progress)
     write_simulation(result, out_dir)
+    write_targets(check_targets(scenario, result.kpis), out_dir)
     return scenario, result
 
 

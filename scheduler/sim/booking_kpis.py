@@ -148,3 +148,24 @@ def booking_weeks_kpis(
             r: kpis for chunk, f in zip(chunks, futures, strict=True) for r, kpis in zip(chunk, f.result(), strict=True)
         }
     return [results[r] for r in reps]
+
+
+def weeks_text(kpis: dict[str, float]) -> str:
+    """The rolling booking simulation's KPIs as a few lines (empty when it did not run)."""
+    if "weeks_lead_days_mean" not in kpis:
+        return ""
+
+    def show(key: str, fmt: str) -> str:
+        return f"{format(kpis[key], fmt)} ± {format(kpis.get(key + '_ci95', 0.0), fmt)}"
+
+    lines = [
+        "Booking over weeks (after the warm-up; mean ± 95% half-width):",
+        f"  booking lead time, mean / p90 [days]: {show('weeks_lead_days_mean', '.2f')} / "
+        f"{show('weeks_lead_days_p90', '.1f')}",
+        f"  seen inside the booking window: {show('weeks_within_window_share', '.3f')}",
+        f"  third-next-available appointment [days]: {show('third_next_available_days', '.2f')}",
+        f"  follow-ups booked in clinic: {show('followup_booking_rate', '.3f')}",
+        f"  slots left empty: {show('empty_slot_share', '.3f')}",
+        f"  no-show rate: {show('weeks_no_show_rate', '.3f')}",
+    ]
+    return "\n".join(lines)
