@@ -57,6 +57,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 #: Width of a day column and of the row-label columns [Excel character units].
 DAY_WIDTH, LABEL_WIDTH = 28, 18
+#: Height of one line of text in a grid row [points].
+LINE_HEIGHT_PT = 15
 #: Rows above the grid: title, legend, header.
 HEADER_ROW = 3
 
@@ -127,12 +129,14 @@ def _grid_sheet(
             sheet.cell(row=row, column=column).alignment = WRAP
             if evening:
                 sheet.cell(row=row, column=column).fill = EVENING_FILL
+        lines = 1
         for i, date in enumerate(scenario.dates):
             cell = sheet.cell(row=row, column=3 + i)
             cell.alignment = WRAP
             duty = cells.get((session_id, key, date), [])
             if duty:
                 put_text(sheet, row, 3 + i, duty_text(scenario, duty, show))
+                lines = max(lines, len(duty))
             opened = session_id in {s.session_id for s in scenario.open_sessions(date)}
             if not opened and not duty:
                 cell.fill = CLOSED_FILL
@@ -140,6 +144,7 @@ def _grid_sheet(
                 cell.fill = WEEKEND_FILL
             elif evening:
                 cell.fill = EVENING_FILL
+        sheet.row_dimensions[row].height = LINE_HEIGHT_PT * max(lines, 2)
     sheet.column_dimensions["A"].width = LABEL_WIDTH
     sheet.column_dimensions["B"].width = LABEL_WIDTH
     for i in range(len(scenario.dates)):
