@@ -216,7 +216,9 @@ class PlannerOptions:
     lowest id first) on top of any drawn second sites;
     ``max_site_changes`` limits moves between sites per doctor per week;
     ``joint_clinics`` adds that many joint clinics at ``S1``, each pairing two
-    neighbouring departments of the list, once a week.
+    neighbouring departments of the list, once a week;
+    ``no_release`` keeps held follow-up slots held (``simulation.booking.release_horizon_h:
+    null``) instead of releasing them to booking 24 h ahead.
     """
 
     weekend_clinics: bool = False
@@ -225,6 +227,7 @@ class PlannerOptions:
     partner_doctors: int = 5
     max_site_changes: int | None = None
     joint_clinics: int = 0
+    no_release: bool = False
 
     def variant(self) -> str:
         """Words for the default scenario name."""
@@ -233,6 +236,7 @@ class PlannerOptions:
             parts.append(f"county partner support {self.partner_sessions} sessions/week")
         if self.joint_clinics:
             parts.append(f"{self.joint_clinics} joint clinic{'s' * (self.joint_clinics > 1)}")
+        parts += ["held slots never released"] * self.no_release
         return ", ".join(parts) or "baseline"
 
     @staticmethod
@@ -285,6 +289,9 @@ class PlannerOptions:
         if self.max_site_changes is not None:
             text = text.replace("  rest_after_evening: true\n", "  rest_after_evening: true\n"
                                 f"  max_site_changes_per_week: {self.max_site_changes}\n")
+        if self.no_release:
+            text = text.replace("simulation: {replications: 20, seed: 1}\n",
+                                "simulation: {replications: 20, seed: 1, booking: {release_horizon_h: null}}\n")
         return text
 
 
@@ -962,12 +969,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="at most N moves between sites per doctor per week")
     parser.add_argument("--joint-clinics", type=int, default=0, metavar="N",
                         help="N weekly joint clinics of two departments at S1")
+    parser.add_argument("--no-release", action="store_true",
+                        help="never release held follow-up slots to booking (a static hold)")
     args = parser.parse_args(argv)
     options = PlannerOptions(
         weekend_clinics=args.weekend_clinics, holidays=args.holidays,
         partner_sessions=args.partner_sessions, partner_doctors=args.partner_doctors,
         max_site_changes=args.max_site_changes,
-        joint_clinics=args.joint_clinics,
+        joint_clinics=args.joint_clinics, no_release=args.no_release,
     )
     try:
         out = write_synthetic_hospital(
