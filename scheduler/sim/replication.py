@@ -311,79 +311,85 @@ def _add_series(series: SeriesSum, plan: SimPlan, key: tuple[int, str], doctor_i
                    bin_log(result.group_logs[k], width, day_end))
 
 
-def visit_rows(plan: SimPlan, outcome: Outcome) -> list[Visit]:
-    """The outcome as immutable per-patient rows."""
+def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
+    """The outcome as columns of :class:`~scheduler.sim.records.Visit`, one element per patient."""
     draws, booking = outcome.draws, outcome.booking
     n = len(draws)
-    doctor = np.where(outcome.served_by >= 0, outcome.served_by, booking.doctor).tolist()
-    status = booking.status.tolist()
-    no_show = outcome.no_show.tolist()
-    walk_in = draws.walk_in.tolist()
-    lead = booking.lead_days.tolist()
-    window = plan.booking_window_days
-    iso: dict[int, str] = {}
+    seen = outcome.seen
+    doctor = np.where(seen, outcome.served_by, booking.doctor)
+    has_doctor = doctor >= 0
+    has_group = ~has_doctor & (booking.group >= 0)
+    rows = draws.row
 
-    def iso_of(ordinal: int) -> str:
-        if ordinal < 0:
-            return ""
-        if ordinal not in iso:
-            iso[ordinal] = date_of(ordinal).isoformat()
-        return iso[ordinal]
+    def lookup(values: list[str], index: np.ndarray, where: np.ndarray) -> np.ndarray:
+        table = np.asarray(values + [""], dtype=object)
+        return table[np.where(where, index, len(values))]
 
-    waits = station_waits(outcome)
-    queues = queues_joined(outcome).tolist()
-    in_hospital = (outcome.exit_min - outcome.arrival_min).tolist()
-    columns = [
-        draws.date_ord.tolist(),
-        booking.visit_date_ord.tolist(),
-        draws.row.tolist(),
-        booking.group.tolist(),
-        draws.needs_expert.tolist(),
-        booking.appointment_min.tolist(),
-        outcome.arrival_min.tolist(),
-        outcome.registration_start_min.tolist(),
-        outcome.queue_join_min.tolist(),
-        outcome.consult_start_min.tolist(),
-        outcome.consult_end_min.tolist(),
-        outcome.payment_start_min.tolist(),
-        outcome.payment_end_min.tolist(),
-        outcome.exit_min.tolist(),
-        queues,
-        in_hospital,
-        *(waits[name].tolist() for name in VISIT_WAITS),
-    ]
-    rows: list[Visit] = []
+    def iso(ordinals: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(ordinals, return_inverse=True)
+        names = np.asarray([date_of(int(o)).isoformat() if o >= 0 else "" for o in unique], dtype=object)
+        return names[inverse.reshape(-1)] if n else np.empty(0, dtype=object)
+
     doctors, groups, demand = plan.doctors, plan.groups, plan.demand
-    for i in range(n):
-        (demand_ord, visit_ord, r, g, expert, appt, arr, reg, join, cs, ce, ps, pe, leave, joined, stay,
-         w_reg, w_ret, w_pay, w_lab, w_img, w_pha) = (c[i] for c in columns)
-        d = doctor[i]
-        row = demand[r]
-        if d >= 0:
-            session, doctor_id, clinic = (
-                doctors[d].session_id, doctors[d].doctor_id, doctors[d].clinic,
-            )
-        elif g >= 0:
-            session, doctor_id, clinic = groups[g].key[3], "", ""
-        else:
-            session, doctor_id, clinic = row.session_id or "", "", ""
-        seen = d >= 0 and cs == cs
-        name = "seen" if seen else ("no_show" if no_show[i] else STATUS_NAMES[status[i]])
-        if name in ("booked", "walk_in"):  # came but never started: cannot happen
-            name = "not_seen"
-        rows.append(
-            Visit(
-                outcome.replication, i, iso_of(demand_ord), iso_of(visit_ord), row.site_id, row.department,
-                session, doctor_id, clinic, "walk_in" if walk_in[i] else "booked", bool(expert), name,
-                bool(no_show[i]), lead[i], bool(lead[i] <= window), appt, arr, reg, join, cs, ce, pe,
-                cs - join, ce - cs, joined, ps, leave, stay, w_reg, w_ret, w_pay, w_lab, w_img, w_pha,
-            )
-        )
-    return rows
+    session = lookup([row.session_id or "" for row in demand], rows, np.ones(n, dtype=bool))
+    session = np.where(has_group, lookup([g.key[3] for g in groups], booking.group, has_group), session)
+    session = np.where(has_doctor, lookup([d.session_id for d in doctors], doctor, has_doctor), session)
+    status = np.asarray(STATUS_NAMES, dtype=object)[booking.status]
+    status = np.where(outcome.no_show, "no_show", status)
+    status = np.where(seen, "seen", status)
+    status = np.where(np.isin(status, ("booked", "walk_in")), "not_seen", status)  # came, never started
+    waits = station_waits(outcome)
+    lead = booking.lead_days
+    consult_start, consult_end, join = outcome.consult_start_min, outcome.consult_end_min, outcome.queue_join_min
+    columns: dict[str, np.ndarray] = {
+        "replication": np.full(n, outcome.replication, dtype=np.int64),
+        "patient_id": np.arange(n, dtype=np.int64),
+        "demand_date": iso(draws.date_ord),
+        "visit_date": iso(booking.visit_date_ord),
+        "site_id": lookup([row.site_id for row in demand], rows, np.ones(n, dtype=bool)),
+        "department": lookup([row.department for row in demand], rows, np.ones(n, dtype=bool)),
+        "session_id": session,
+        "doctor_id": lookup([d.doctor_id for d in doctors], doctor, has_doctor),
+        "clinic": lookup([d.clinic for d in doctors], doctor, has_doctor),
+        "channel": np.where(draws.walk_in, "walk_in", "booked").astype(object),
+        "needs_expert": draws.needs_expert.astype(bool),
+        "status": status.astype(object),
+        "no_show": outcome.no_show.astype(bool),
+        "lead_days": lead,
+        "within_window": lead <= plan.booking_window_days,
+        "appointment_min": booking.appointment_min,
+        "arrival_min": outcome.arrival_min,
+        "registration_start_min": outcome.registration_start_min,
+        "queue_join_min": join,
+        "consult_start_min": consult_start,
+        "consult_end_min": consult_end,
+        "payment_end_min": outcome.payment_end_min,
+        "wait_min": consult_start - join,
+        "consult_min": consult_end - consult_start,
+        "queues": queues_joined(outcome).astype(np.int64),
+        "payment_start_min": outcome.payment_start_min,
+        "exit_min": outcome.exit_min,
+        "time_in_hospital_min": outcome.exit_min - outcome.arrival_min,
+    }
+    for name in VISIT_WAITS:
+        columns[VISIT_WAIT_COLUMNS[name]] = waits[name]
+    return columns
+
+
+def visit_rows(plan: SimPlan, outcome: Outcome) -> list[Visit]:
+    """The outcome as immutable per-patient rows."""
+    columns = visit_columns(plan, outcome)
+    values = [columns[name].tolist() for name in Visit._fields]
+    return [Visit(*row) for row in zip(*values, strict=True)]
 
 
 #: Per-station waits written per visit, in Visit field order.
 VISIT_WAITS = ("registration", "return_consultation", "cashier", "lab", "imaging", "pharmacy")
+VISIT_WAIT_COLUMNS = {
+    "registration": "registration_wait_min", "return_consultation": "return_wait_min",
+    "cashier": "cashier_wait_min", "lab": "lab_wait_min", "imaging": "imaging_wait_min",
+    "pharmacy": "pharmacy_wait_min",
+}
 
 
 def station_waits(outcome: Outcome) -> dict[str, np.ndarray]:

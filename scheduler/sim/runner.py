@@ -20,7 +20,7 @@ from scheduler.sim.kpis import replication_kpis, summarise
 from scheduler.sim.plan import SimPlan, build_plan
 from scheduler.sim.queue_series import SeriesSum
 from scheduler.sim.records import Visit
-from scheduler.sim.replication import run_replication, visit_rows
+from scheduler.sim.replication import Outcome, run_replication, visit_columns
 from scheduler.sim.stations import FlowPlan, build_flow
 
 #: Decimal places of floats in kpis.json.
@@ -73,6 +73,12 @@ def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(Visit._fields)).astype(VISIT_DTYPES)
 
 
+def _visits_frame(plan: SimPlan, outcome: Outcome) -> pd.DataFrame:
+    """One replication's visits as a frame, built column by column (no per-row objects)."""
+    columns = visit_columns(plan, outcome)
+    return pd.DataFrame({name: columns[name] for name in Visit._fields}, copy=False)
+
+
 def _run_chunk(
     plan: SimPlan, models: Models, seed: int, replications: Sequence[int], flow: FlowPlan
 ) -> tuple[list[_ReplicationOutput], SeriesSum]:
@@ -82,7 +88,7 @@ def _run_chunk(
     for r in replications:
         outcome = run_replication(plan, models, seed, r, flow, series)
         kpis = replication_kpis(plan, outcome)
-        out.append(_ReplicationOutput(r, kpis, visits_frame(visit_rows(plan, outcome))))
+        out.append(_ReplicationOutput(r, kpis, _visits_frame(plan, outcome)))
     return out, series
 
 
