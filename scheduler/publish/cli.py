@@ -46,6 +46,8 @@ def publish(scenario: Path, roster_file: Path, db: str | None, force: bool, reas
     """Simulate a roster and publish it as SCENARIO's next version if its targets hold."""
     from scheduler.progress import show_progress
     from scheduler.publish.commands import run_publish
+    from scheduler.publish.verdict import blocking
+    from scheduler.targets import targets_text
 
     if force and not (reason and reason.strip()):
         raise click.UsageError("--force needs --reason TEXT (it is recorded with the version)")
@@ -60,10 +62,10 @@ def publish(scenario: Path, roster_file: Path, db: str | None, force: bool, reas
         _fail(f"error: {exc}", EXIT_BAD_INPUT)
     except (PublishError, SQLAlchemyError) as exc:
         _fail(f"publish: {exc}", EXIT_REFUSED)
-    for check in outcome.checks:
-        click.echo(f"  {check.text()}")
+    click.echo(targets_text(list(outcome.checks)))
     if outcome.version is None:
-        _fail(f"refused: {roster_file} misses a target of {outcome.scenario.name}; "
+        stopped = ", ".join(sorted({f"{c.target} ({c.verdict})" for c in blocking(outcome.checks)}))
+        _fail(f"refused: {roster_file} does not hold the targets of {outcome.scenario.name}: {stopped}; "
               "not published (use --force --reason TEXT to publish anyway).", EXIT_REFUSED)
     version = outcome.version
     forced = f" (FORCED: {version.reason})" if version.forced else ""

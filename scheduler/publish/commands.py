@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from scheduler.check import check_roster
@@ -13,9 +13,10 @@ from scheduler.commands import load_roster
 from scheduler.model import Scenario
 from scheduler.publish.diff import RosterDiff, roster_diff
 from scheduler.publish.store import BeforeCommit, NewVersion, PublishedVersion, PublishError, open_store
-from scheduler.publish.verdict import TargetCheck, judge_targets, missed
+from scheduler.publish.verdict import blocking, publication_checks
 from scheduler.scenario import load_scenario
 from scheduler.sim import simulate
+from scheduler.targets import TargetCheck
 
 #: Environment variable naming who publishes (default: the login name).
 USER_ENV = "SCHEDULER_USER"
@@ -32,8 +33,8 @@ class PublishOutcome:
 
     @property
     def targets_met(self) -> bool:
-        """Every target (and every hard rule) holds."""
-        return not missed(self.checks)
+        """No target is missed or uncertain, and no hard rule is broken."""
+        return not blocking(self.checks)
 
 
 def publishing_user(user: str | None = None) -> str:
@@ -83,14 +84,14 @@ def run_publish(
     violations = check_roster(scenario, roster)
     result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers, progress=sim_progress)
     kpis = {key: float(value) for key, value in result.kpis.items()}
-    checks = judge_targets(scenario.targets, kpis, len(violations))
-    met = not missed(checks)
+    checks = publication_checks(scenario, kpis, len(violations))
+    met = not blocking(checks)
     if not (met or force):
         return PublishOutcome(scenario, checks, kpis, None)
     new = NewVersion(
         scenario=scenario_key(scenario_dir), scenario_title=scenario.name, published_by=publishing_user(user),
         forced=force, reason=reason.strip() if force and reason else None, targets_met=met, kpis=kpis,
-        verdict=[c.as_dict() for c in checks], assignments=roster.assignments,
+        verdict=[asdict(c) for c in checks], assignments=roster.assignments,
     )
     with open_store(db) as store:
         return PublishOutcome(scenario, checks, kpis, store.publish(new, before_commit=before_commit))

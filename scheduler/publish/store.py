@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import random
 import time
@@ -66,7 +67,7 @@ class NewVersion:
     reason: str | None
     targets_met: bool
     kpis: dict[str, Any]  #: kpis.json content
-    verdict: list[dict[str, Any]]  #: :meth:`TargetCheck.as_dict` of each target
+    verdict: list[dict[str, Any]]  #: each :class:`scheduler.targets.TargetCheck` as a dict
     assignments: tuple[Assignment, ...]
 
 
@@ -142,6 +143,17 @@ def _is_version_conflict(exc: IntegrityError) -> bool:
 
 def _is_busy(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig)
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with non-finite floats as None (JSON has no NaN or infinity)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -224,7 +236,7 @@ class PublicationStore:
                 published_at=dt.datetime.now(dt.timezone.utc), published_by=new.published_by,
                 forced=new.forced, reason=new.reason, targets_met=new.targets_met,
                 roster_sha256=roster_sha256(new.assignments), assignment_count=len(new.assignments),
-                kpis=dict(new.kpis), verdict=list(new.verdict),
+                kpis=_json_safe(new.kpis), verdict=_json_safe(new.verdict),
                 assignments=[_assignment_row(a) for a in new.assignments],
             )
             session.add(row)

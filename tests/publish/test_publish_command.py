@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from cli import main
 from scheduler.publish.commands import run_publish
 from scheduler.publish.store import open_store
+from scheduler.publish.verdict import BLOCKING, blocking
 from scheduler.roster_io import read_roster
 from scheduler.scenario import load_scenario
 
@@ -26,7 +27,7 @@ def test_roster_missing_a_target_is_refused_and_not_stored(db_url: str, strict_t
     """A simulated p90 wait above its target: exit 1, the reason printed, nothing in the database."""
     code, output = _cli("publish", str(strict_tiny), "--roster", str(tiny_roster), "--db", db_url, *FAST)
     assert code == 1
-    assert "p90_wait_min" in output and "MISSED" in output and "refused" in output
+    assert "refused" in output and "p90_wait_min (not met)" in output
     assert open_store(db_url).versions() == []
 
 
@@ -34,9 +35,10 @@ def test_refusal_names_the_missed_target_with_its_value(db_url: str, strict_tiny
     """The library call returns the verdict: only p90_wait_min missed, its simulated value above 1 min."""
     outcome = run_publish(strict_tiny, tiny_roster, db_url, replications=2, workers=1)
     assert outcome.version is None and not outcome.targets_met
-    missed = [c for c in outcome.checks if not c.met]
-    assert [c.name for c in missed] == ["p90_wait_min"]
-    assert missed[0].value == pytest.approx(outcome.kpis["p90_wait_min"]) and missed[0].value > 1
+    stopped = blocking(outcome.checks)
+    assert [(c.target, c.verdict) for c in stopped] == [("p90_wait_min", "not met")]
+    assert stopped[0].measured == pytest.approx(outcome.kpis["p90_wait_min"])
+    assert stopped[0].measured - stopped[0].ci95 > 1
 
 
 def test_forced_publication_records_its_reason_and_who(db_url: str, strict_tiny: Path, tiny_roster: Path) -> None:
@@ -49,7 +51,7 @@ def test_forced_publication_records_its_reason_and_who(db_url: str, strict_tiny:
         stored = store.get("tiny", 1)
     assert (stored.forced, stored.reason, stored.published_by) == (True, "flu season, agreed by the board", "dr.lee")
     assert stored.targets_met is False
-    assert [c["name"] for c in stored.verdict if not c["met"]] == ["p90_wait_min"]
+    assert [c["target"] for c in stored.verdict if c["verdict"] in BLOCKING] == ["p90_wait_min"]
     assert stored.assignments == read_roster(tiny_roster, load_scenario(strict_tiny)).assignments
     code, output = _cli("history", "--db", db_url)
     assert code == 0 and "FORCED: flu season, agreed by the board" in output and "dr.lee" in output
