@@ -94,7 +94,8 @@ def partner_obstacles(scenario: Scenario, rule: PartnerSupport, window: list) ->
                          "room-sessions (one doctor per room per session)")
         total = room_sessions
     if capped:
-        obstacles.append(f"max sessions per week caps {_who(capped)}")
+        caps = ", ".join(f"{d.name} ({d.doctor_id}) at {d.max_sessions_per_week}" for d in capped[:4])
+        obstacles.append(f"max sessions per week caps {caps}" + (" and more" if len(capped) > 4 else ""))
     obstacles += [f"{n} x {why}" for why, n in blocked.most_common(4)]
     return total, obstacles
 

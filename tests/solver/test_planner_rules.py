@@ -134,3 +134,18 @@ def test_evening_goes_to_the_doctor_with_fewer_past_evenings(history: dict, expe
     result = solve(build_model(scenario), PARAMS)
     assert [a.doctor_id for a in result.roster.assignments] == [expected]
     assert result.penalties["unsocial_fairness"].penalty == 2  # loads 3 and 1 (or 1 and 3)
+
+
+def test_partner_support_blocked_by_another_requirement_is_explained() -> None:
+    """D1 alone could give EAST both sessions, but the joint clinic needs D1 at MAIN in the
+    morning: the reason gives the exact shortfall (1) and names the joint clinic."""
+    scenario = dataclasses.replace(
+        make_scenario(targets=SAME_DAY, days=1, opening={"weekday": ("AM", "PM")}),
+        partner_support=(PartnerSupport("EAST", "MAIN", 2),),
+        joint_clinics=(JointClinic("Tumour board", ("MED", "SUR"), "MAIN", 1),),
+    )
+    with pytest.raises(InfeasibleError) as caught:
+        solve(build_model(scenario), PARAMS)
+    text = " ".join(caught.value.reasons)
+    assert "at most 1 are possible alongside every other rule, 1 session short" in text
+    assert "joint clinic Tumour board" in text
