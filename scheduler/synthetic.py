@@ -218,7 +218,10 @@ class PlannerOptions:
     ``joint_clinics`` adds that many joint clinics at ``S1``, each pairing two
     neighbouring departments of the list, once a week;
     ``no_release`` keeps held follow-up slots held (``simulation.booking.release_horizon_h:
-    null``) instead of releasing them to booking 24 h ahead.
+    null``) instead of releasing them to booking 24 h ahead;
+    ``payment`` and ``registration`` set the visit flow's ``simulation.payment``
+    (``settle_at_end``: treat first, settle later) and ``simulation.registration``
+    (``self_service``, ``mobile``).
     """
 
     weekend_clinics: bool = False
@@ -228,6 +231,8 @@ class PlannerOptions:
     max_site_changes: int | None = None
     joint_clinics: int = 0
     no_release: bool = False
+    payment: str | None = None
+    registration: str | None = None
 
     def variant(self) -> str:
         """Words for the default scenario name."""
@@ -237,6 +242,9 @@ class PlannerOptions:
         if self.joint_clinics:
             parts.append(f"{self.joint_clinics} joint clinic{'s' * (self.joint_clinics > 1)}")
         parts += ["held slots never released"] * self.no_release
+        parts += ["treat first, settle later"] * (self.payment == "settle_at_end")
+        if self.registration is not None:
+            parts.append(f"{self.registration.replace('_', '-')} registration")
         return ", ".join(parts) or "baseline"
 
     @staticmethod
@@ -292,6 +300,11 @@ class PlannerOptions:
         if self.no_release:
             text = text.replace("simulation: {replications: 20, seed: 1}\n",
                                 "simulation: {replications: 20, seed: 1, booking: {release_horizon_h: null}}\n")
+        flow = [f"{key}: {value}" for key, value in (("payment", self.payment), ("registration", self.registration))
+                if value is not None]
+        if flow:
+            text = text.replace("simulation: {replications: 20, seed: 1",
+                                "simulation: {replications: 20, seed: 1, " + ", ".join(flow), 1)
         return text
 
 
@@ -971,12 +984,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="N weekly joint clinics of two departments at S1")
     parser.add_argument("--no-release", action="store_true",
                         help="never release held follow-up slots to booking (a static hold)")
+    parser.add_argument("--payment", choices=("pay_each_step", "settle_at_end"), default=None,
+                        help="how patients pay: at each step or once at the end (treat first, settle later)")
+    parser.add_argument("--registration", choices=("desk", "self_service", "mobile"), default=None,
+                        help="registration at desks, self-service kiosks or on the phone")
     args = parser.parse_args(argv)
     options = PlannerOptions(
         weekend_clinics=args.weekend_clinics, holidays=args.holidays,
         partner_sessions=args.partner_sessions, partner_doctors=args.partner_doctors,
         max_site_changes=args.max_site_changes,
         joint_clinics=args.joint_clinics, no_release=args.no_release,
+        payment=args.payment, registration=args.registration,
     )
     try:
         out = write_synthetic_hospital(

@@ -64,8 +64,8 @@ def test_readme_documents_every_bundled_scenario() -> None:
     targets = sorted(Path(argv[0]).name for argv in _documented_commands())
     bundled = sorted(p.name for p in SCENARIOS.iterdir() if (p / "scenario.yaml").is_file())
     assert targets == bundled == [
-        "city_general", "city_general_extended", "city_general_no_release", "city_general_weekend", "county_group",
-        "county_group_partner",
+        "city_general", "city_general_extended", "city_general_mobile_registration", "city_general_no_release",
+        "city_general_settle_at_end", "city_general_weekend", "county_group", "county_group_partner",
     ]
 
 
