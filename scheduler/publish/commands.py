@@ -82,6 +82,7 @@ def run_publish(
     scenario = load_scenario(scenario_dir)
     roster = load_roster(scenario, Path(roster_file))
     violations = check_roster(scenario, roster)
+    open_store(db).close()  # fail before simulating if the database cannot be opened (no connection kept)
     result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers, progress=sim_progress)
     kpis = {key: float(value) for key, value in result.kpis.items()}
     checks = publication_checks(scenario, kpis, len(violations))
@@ -99,7 +100,7 @@ def run_publish(
 
 def run_history(db: str | None = None, scenario: str | None = None) -> list[PublishedVersion]:
     """Every published version (of ``scenario``, or all), without rosters."""
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         return store.versions(scenario)
 
 
@@ -109,7 +110,7 @@ def run_diff(db: str | None, scenario: str | None, before: int, after: int) -> t
     ``scenario`` may be omitted when the database holds a single scenario.
     Returns the scenario key and the differences.
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         if scenario is None:
             known = store.scenarios()
             if len(known) != 1:

@@ -275,14 +275,19 @@ class PublicationStore:
         return stored
 
 
-def open_store(db: str | None = None) -> PublicationStore:
-    """Open (creating tables and triggers if needed) the store at ``db`` (see :func:`database_url`)."""
+def open_store(db: str | None = None, create: bool = True) -> PublicationStore:
+    """Open the store at ``db`` (see :func:`database_url`), creating tables and triggers if needed.
+
+    With ``create`` False a SQLite file that does not exist is an error rather than a new empty database.
+    """
     raw = database_url(db)
     try:
         url = make_url(raw)
     except ArgumentError as exc:
         raise PublishError(f"--db: not a database URL or file path: {db!r}") from exc
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if not create and not Path(url.database).exists():
+            raise PublishError(f"no publication database at {url.database}")
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url)

@@ -108,3 +108,18 @@ def test_history_diff_shows_moves_additions_and_drops(tmp_path: Path, lenient_ti
     assert "dropped  D03 2026-12-05 AM at MAIN/M2" in output
     code, output = _cli("history", "--db", db, "--scenario", "tiny", "--diff", "1", "3")
     assert code == 1 and "no version 3" in output
+
+
+def test_history_of_a_missing_database_file_is_an_error(tmp_path: Path) -> None:
+    """history does not create an empty database where a typo pointed it."""
+    code, output = _cli("history", "--db", str(tmp_path / "typo.db"))
+    assert code == 1 and "no publication database" in output
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_unreachable_database_fails_before_simulating(lenient_tiny: Path, tiny_roster: Path) -> None:
+    """publish checks the database first: exit 1 at once, the password not shown."""
+    code, output = _cli("publish", str(lenient_tiny), "--roster", str(tiny_roster),
+                        "--db", "postgresql://u:secret@127.0.0.1:1/none?connect_timeout=2")
+    assert code == 1 and "cannot open the publication database" in output and "secret" not in output
+    assert "Targets" not in output
