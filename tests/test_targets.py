@@ -88,3 +88,26 @@ def test_written_files(tmp_path: Path) -> None:
     rows = json.loads((tmp_path / "targets.json").read_text(encoding="utf-8"))
     assert len(rows) == len(checks) and rows[-2]["verdict"] == MET
     assert (tmp_path / "targets.csv").read_text(encoding="utf-8").count("\n") == len(checks) + 1
+
+
+def test_simulate_prints_and_writes_the_targets(tmp_path: Path) -> None:
+    """``simulate`` shows the booking summary and every target's verdict; targets.json lists them."""
+    from click.testing import CliRunner
+
+    from cli import main
+    from scheduler.model import Roster
+    from scheduler.roster_io import write_roster
+    from scheduler.scenario import load_scenario
+
+    tiny = Path(__file__).parent / "data" / "tiny"
+    scenario = load_scenario(tiny)
+    rows = [builders.make_assignment(scenario, doctor, builders.day(k), session)
+            for k in range(5) for doctor, session in (("D01", "AM"), ("D02", "PM"), ("D04", "AM"))]
+    write_roster(Roster(tuple(rows)), tmp_path / "roster.csv")
+    result = CliRunner().invoke(main, ["simulate", str(tiny), "--roster", str(tmp_path / "roster.csv"),
+                                       "--out", str(tmp_path), "--replications", "2", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Booking over weeks" in result.output and "Targets" in result.output
+    rows = json.loads((tmp_path / "targets.json").read_text(encoding="utf-8"))
+    assert {r["target"] for r in rows} >= {"booking_window_share", "expert_booking_open_share", "followup_booking_rate"}
+    assert all(r["verdict"] in (MET, NOT_MET, UNCERTAIN, NO_CASES, NOT_MEASURED) for r in rows)
