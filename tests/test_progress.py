@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 from builders import clean_roster, make_scenario
 from rich.console import Console
@@ -34,7 +35,7 @@ def test_solver_reports_improving_objective_and_bound_without_changing_the_roste
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_simulator_reports_replications_done_without_changing_results(workers: int) -> None:
-    """Calls rise to (n, n); KPIs equal a run without the hook (any worker count)."""
+    """Calls rise to (n, n); KPIs, visits and queue series equal a run without the hook (any worker count)."""
     scenario = make_scenario()
     roster = clean_roster(scenario)
     calls: list[tuple[int, int]] = []
@@ -42,6 +43,8 @@ def test_simulator_reports_replications_done_without_changing_results(workers: i
                        progress=lambda done, total: calls.append((done, total)))
     plain = simulate(scenario, roster, replications=4, seed=3, workers=workers)
     assert watched.kpis == plain.kpis
+    pd.testing.assert_frame_equal(watched.queue_series, plain.queue_series, check_exact=True)
+    pd.testing.assert_frame_equal(watched.visits, plain.visits, check_exact=True)
     assert calls[-1] == (4, 4) and all(t == 4 for _, t in calls)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     if workers == 1:

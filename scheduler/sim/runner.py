@@ -7,10 +7,11 @@ import math
 import os
 import typing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from scheduler.model import Roster, Scenario
@@ -20,13 +21,13 @@ from scheduler.sim.kpis import replication_kpis, summarise
 from scheduler.sim.plan import SimPlan, build_plan
 from scheduler.sim.queue_series import SeriesSum
 from scheduler.sim.records import Visit
-from scheduler.sim.replication import Outcome, run_replication, visit_columns
+from scheduler.sim.replication import run_replication, visit_columns
 from scheduler.sim.stations import FlowPlan, build_flow
 
 #: Decimal places of floats in kpis.json.
 KPI_DECIMALS = 4
-#: With a progress callback, replications go to workers in this many chunks per worker
-#: (finer progress; results do not depend on chunking).
+#: Replications go to worker processes in this many chunks per worker, so progress is
+#: reported as each chunk finishes; chunking never depends on whether progress is shown.
 PROGRESS_CHUNKS_PER_WORKER = 4
 #: Column dtypes of ``SimulationResult.visits`` (also when it is empty).
 VISIT_DTYPES: dict[str, str] = {
@@ -65,7 +66,7 @@ class SimulationResult:
 class _ReplicationOutput:
     replication: int
     kpis: dict[str, float]
-    visits: pd.DataFrame  #: the replication's Visit rows as a frame (cheap to pickle)
+    visits: dict[str, np.ndarray]  #: the replication's Visit columns (cheap to pickle)
 
 
 def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
@@ -73,10 +74,11 @@ def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(Visit._fields)).astype(VISIT_DTYPES)
 
 
-def _visits_frame(plan: SimPlan, outcome: Outcome) -> pd.DataFrame:
-    """One replication's visits as a frame, built column by column (no per-row objects)."""
-    columns = visit_columns(plan, outcome)
-    return pd.DataFrame({name: columns[name] for name in Visit._fields}, copy=False)
+def _visits_frame(parts: Sequence[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Replications' visit columns joined into one frame (no per-row objects)."""
+    if not parts:
+        return visits_frame([])
+    return pd.DataFrame({name: np.concatenate([p[name] for p in parts]) for name in Visit._fields}, copy=False)
 
 
 def _run_chunk(
@@ -88,7 +90,7 @@ def _run_chunk(
     for r in replications:
         outcome = run_replication(plan, models, seed, r, flow, series)
         kpis = replication_kpis(plan, outcome)
-        out.append(_ReplicationOutput(r, kpis, _visits_frame(plan, outcome)))
+        out.append(_ReplicationOutput(r, kpis, visit_columns(plan, outcome)))
     return out, series
 
 
@@ -161,16 +163,17 @@ def simulate(
             if progress is not None:
                 progress(len(outputs), n_reps)
     else:
-        n_chunks = n_workers if progress is None else min(n_reps, PROGRESS_CHUNKS_PER_WORKER * n_workers)
+        n_chunks = min(n_reps, PROGRESS_CHUNKS_PER_WORKER * n_workers)
         chunks = [reps[k::n_chunks] for k in range(n_chunks)]
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
             futures = [pool.submit(_run_chunk, plan, chosen, root_seed, c, flow) for c in chunks]
+            parts: dict[Future, SeriesSum] = {}
             for future in as_completed(futures):
-                done, part = future.result()
+                done, parts[future] = future.result()
                 outputs.extend(done)
-                series.merge([part])
                 if progress is not None:
                     progress(len(outputs), n_reps)
+        series.merge(parts[f] for f in futures)  # in chunk order: float sums do not depend on timing
     outputs.sort(key=lambda o: o.replication)
     per_rep = [o.kpis for o in outputs]
     # booking over several weeks (scheduler.sim.rolling): its KPIs join each replication's
@@ -183,7 +186,7 @@ def simulate(
     per_replication = pd.DataFrame(
         [{"replication": o.replication, **o.kpis} for o in outputs]
     )
-    visits = pd.concat([o.visits for o in outputs], ignore_index=True)
+    visits = _visits_frame([o.visits for o in outputs])
     return SimulationResult(
         kpis=kpis, per_replication=per_replication, visits=visits, queue_series=series.frame(n_reps)
     )
