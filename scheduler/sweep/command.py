@@ -32,10 +32,11 @@ def make_sweep_command(handle_errors: Callable[[Callable[..., Any]], Callable[..
         with dask_client(scheduler, workers) as client:
             run = run_sweep(sweep_file, out_dir, client, progress=TerminalProgress())
         click.echo(f"{len(run.computed)} points computed, {len(run.reused)} read from earlier runs.")
-        if run.summary.best is None:
-            click.echo("No point meets all targets.")
+        summary = run.summary
+        if summary.best is None:
+            click.echo("No point meets its targets.")
         else:
-            click.echo(f"Lowest cost meeting the targets: {run.summary.best}.")
+            click.echo(f"Lowest cost meeting the targets: {summary.best} ({summary.best_verdict}).")
         click.echo(f"Written to {out_dir}/: results.parquet, results.csv, summary.csv, summary.md, points/")
 
     return sweep

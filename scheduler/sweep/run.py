@@ -27,7 +27,8 @@ import pandas as pd
 from distributed import Client, LocalCluster, as_completed
 
 from scheduler.errors import InputError
-from scheduler.model import Targets
+from scheduler.export.files import write_bytes_safely
+from scheduler.model import Scenario
 from scheduler.output import write_text_safely
 from scheduler.scenario import load_scenario
 from scheduler.settings import YamlDocument
@@ -40,7 +41,6 @@ from scheduler.sweep.store import (
     place_scenario,
     read_stored,
     store_outcome,
-    write_bytes_safely,
 )
 from scheduler.sweep.summary import SweepSummary, summarise_points, summary_markdown
 from scheduler.sweep.tasks import POINT_COLUMNS, run_point
@@ -61,7 +61,7 @@ class PreparedPoint:
     point: Point
     key: str  #: hash of its scenario files (see :func:`scheduler.sweep.points.point_key`)
     files: dict[str, bytes]  #: its scenario folder, shipped to the worker
-    targets: Targets
+    scenario: Scenario  #: as loaded on the driver (its targets judge the point)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     with LocalCluster(
         n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,
     ) as cluster, Client(cluster) as client:
         yield client
 
@@ -126,7 +126,7 @@ def prepare_points(spec: SweepSpec, out_dir: Path) -> list[PreparedPoint]:
             place_scenario(out_dir, key, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        prepared.append(PreparedPoint(point, key, files, scenario.targets))
+        prepared.append(PreparedPoint(point, key, files, scenario))
     return prepared
 
 
@@ -183,7 +183,7 @@ def run_sweep(
     _compute(client, todo, out_dir, rows, on_stored)
     results = assemble([p.point for p in prepared], [p.key for p in prepared], rows)
     parameters = [p.name for p in spec.parameters]
-    summary = summarise_points(results, parameters, spec.kpis, {p.point.label: p.targets for p in prepared})
+    summary = summarise_points(results, parameters, spec.kpis, {p.point.label: p.scenario for p in prepared})
     computed = tuple(p.point.label for p in prepared if p.key not in reused_keys)
     reused = tuple(p.point.label for p in prepared if p.key in reused_keys)
     counts = (f"{len(prepared)} points, {int(results['replication'].notna().sum())} point-replications; "

@@ -16,16 +16,15 @@ at any moment leaves either a whole result or none.
 from __future__ import annotations
 
 import io
-import os
+import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scheduler.output import backup_name, write_json_safely, write_text_safely
+from scheduler.export.files import write_bytes_safely
 from scheduler.sweep.points import Point, display_value
 from scheduler.sweep.tasks import PointOutcome
 
@@ -45,29 +44,6 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     sink = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
     return sink.getvalue()
-
-
-def write_bytes_atomically(path: Path, content: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def write_bytes_safely(path: Path, content: bytes) -> None:
-    """Like :func:`scheduler.output.write_text_safely` for bytes: a different file becomes a backup."""
-    if path.exists():
-        if path.is_file() and path.read_bytes() == content:
-            return
-        path.rename(backup_name(path))
-    write_bytes_atomically(path, content)
 
 
 def place_scenario(out_dir: Path, key: str, materialised: Path) -> Path:
@@ -93,12 +69,15 @@ def read_stored(out_dir: Path, key: str) -> pd.DataFrame | None:
 
 
 def store_outcome(out_dir: Path, key: str, outcome: PointOutcome) -> None:
-    """Write a point's roster.csv and solve.json, then (last) its result.parquet."""
+    """Write a point's roster.csv and solve.json, then (last) its result.parquet.
+
+    Each is written atomically (temporary file, then rename), so a stored result is whole.
+    """
     folder = point_dir(out_dir, key)
     if outcome.roster_csv is not None:
-        write_text_safely(folder / "roster.csv", outcome.roster_csv)
-    write_json_safely(folder / "solve.json", outcome.solve)
-    write_bytes_atomically(folder / RESULT_FILE, parquet_bytes(outcome.rows))
+        write_bytes_safely(folder / "roster.csv", outcome.roster_csv.encode("utf-8"))
+    write_bytes_safely(folder / "solve.json", (json.dumps(outcome.solve, indent=2) + "\n").encode("utf-8"))
+    write_bytes_safely(folder / RESULT_FILE, parquet_bytes(outcome.rows))
 
 
 def assemble(points: list[Point], keys: list[str], rows: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import GRID_POINTS, LoopbackCluster, write_sweep
+from conftest import GRID_POINTS, GRID_REPLICATIONS, LoopbackCluster, write_sweep
 from distributed import Client
 
 from scheduler.sweep.run import run_sweep
@@ -37,14 +37,15 @@ def _stored_results(out: Path) -> dict[Path, tuple[int, int]]:
 def test_cli_local_run_writes_the_tidy_table(local_reference: pd.DataFrame) -> None:
     """One row per point and replication, points in grid order, every solve reproducible."""
     table = local_reference
-    assert len(table) == GRID_POINTS * 4
+    assert len(table) == GRID_POINTS * GRID_REPLICATIONS
     assert list(table["point"].unique()) == [f"p{i:03d}" for i in range(GRID_POINTS)]
-    assert table.groupby("point")["replication"].apply(list).map(lambda r: r == [0, 1, 2, 3]).all()
+    assert table.groupby("point")["replication"].apply(list).map(lambda r: r == [0, 1, 2]).all()
     assert table["solve_reproducible"].all()
-    assert sorted(table["growth"].unique()) == [0.8, 1.0, 1.2]
-    # the grid changes the numbers: more demand, more patients
-    patients = table.groupby("growth")["patients"].mean()
-    assert patients[0.8] < patients[1.0] < patients[1.2]
+    assert sorted(table["growth"].unique()) == [0.8, 1.2]
+    # the grid changes the numbers: more demand, more patients and fewer served within the window
+    by_growth = table.groupby("growth")[["patients", "within_booking_window_share"]].mean()
+    assert by_growth.loc[0.8, "patients"] < by_growth.loc[1.2, "patients"]
+    assert by_growth.loc[0.8, "within_booking_window_share"] > by_growth.loc[1.2, "within_booking_window_share"]
 
 
 def test_separate_process_cluster_gives_the_local_results(

@@ -89,7 +89,7 @@ def test_point_key_is_the_scenario_content(tmp_path: Path) -> None:
 def test_task_is_a_pure_function_of_the_point_files(tmp_path: Path) -> None:
     """Two runs of one point give identical rows: the roster once, one row per replication."""
     spec = load_sweep(write_sweep(tmp_path, HEAD + """\
-set: {solver.time_limit_s: 1, simulation.replications: 3}
+set: {solver.time_limit_s: 5, simulation.replications: 3}
 parameters:
   - {path: simulation.seed, values: [5]}
 """))
