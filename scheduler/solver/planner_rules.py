@@ -31,9 +31,13 @@ def max_site_changes(ctx: BuildContext) -> None:
     """At most ``rules.max_site_changes_per_week`` moves between sites per doctor in any
     7 consecutive days.
 
-    ``at(t, s)``: the doctor's most recent session up to time slot ``t`` was at site
-    ``s`` (forced by working there, carried over idle slots; at most one site).
-    ``move(t)`` is 1 when the doctor works at ``t`` at a site other than ``at(t-1)``.
+    Changeover formulation: ``at(t, s)`` says where the doctor is at time slot ``t``
+    (exactly one site per slot, the site worked at when working); ``switch(t)`` is 1
+    when ``at`` differs from the slot before. The fewest switches equal the moves
+    between consecutive sessions worked. With one 7-day window (horizons of at most
+    7 days) a switch may sit at any idle slot between the two sessions; with several
+    windows idle slots keep the site, so a switch falls on the later session's date
+    as the checker counts it.
     """
     limit = ctx.scenario.rules.max_site_changes_per_week
     if limit is None:
@@ -41,36 +45,32 @@ def max_site_changes(ctx: BuildContext) -> None:
     model = ctx.model
     order = {s.session_id: s.start_min for s in ctx.scenario.sessions}
     windows = seven_day_windows(ctx.scenario.dates)
+    carry = len(windows) > 1
     for doctor_id, keys in ctx.by_doctor.items():
         sites = sorted({k[3] for k in keys})
         if len(sites) < 2:
             continue
         slots = sorted({(k[1], k[2]) for k in keys}, key=lambda t: (t[0], order[t[1]]))
-        moves: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)
+        switches: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)
         previous: dict[str, cp_model.IntVar] | None = None
         for date, session_id in slots:
-            here = {
-                site: ctx.works[(doctor_id, date, session_id, site)]
-                for site in sites
-                if (doctor_id, date, session_id, site) in ctx.works
-            }
-            working = sum(here.values())
             at = {site: model.NewBoolVar(f"at({doctor_id},{date},{session_id},{site})") for site in sites}
-            model.Add(sum(at.values()) <= 1)
+            model.AddExactlyOne(at.values())
+            here = [ctx.works[k] for k in ((doctor_id, date, session_id, site) for site in sites) if k in ctx.works]
             for site, var in at.items():
-                if site in here:
-                    model.AddImplication(here[site], var)
-                if previous is not None:
-                    model.Add(var >= previous[site] - working)
+                key = (doctor_id, date, session_id, site)
+                if key in ctx.works:
+                    model.AddImplication(ctx.works[key], var)
+                if carry and previous is not None:  # idle: stay where the last session was
+                    model.Add(var >= previous[site] - sum(here))
             if previous is not None:
-                move = model.NewBoolVar(f"site_move({doctor_id},{date},{session_id})")
-                for site, var in here.items():
-                    elsewhere = sum(previous[s] for s in sites if s != site)
-                    model.Add(move >= var + elsewhere - 1)
-                moves[date].append(move)
+                switch = model.NewBoolVar(f"site_move({doctor_id},{date},{session_id})")
+                for site, var in at.items():
+                    model.Add(switch >= var - previous[site])
+                switches[date].append(switch)
             previous = at
         for window in windows:
-            counted = [m for date in window for m in moves.get(date, [])]
+            counted = [m for date in window for m in switches.get(date, [])]
             if len(counted) > limit:
                 model.Add(sum(counted) <= limit)
 

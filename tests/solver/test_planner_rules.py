@@ -149,3 +149,17 @@ def test_partner_support_blocked_by_another_requirement_is_explained() -> None:
     text = " ".join(caught.value.reasons)
     assert "at most 1 are possible alongside every other rule, 1 session short" in text
     assert "joint clinic Tumour board" in text
+
+
+def test_site_change_limit_over_two_weeks_agrees_with_the_checker() -> None:
+    """Over 10 days (four 7-day windows) with demand at both sites every weekday, the
+    solver's moves stay within the limit in every window as the checker counts them."""
+    scenario = make_scenario(
+        targets=SAME_DAY, doctors=(roaming_d1(),), days=10, opening={"weekday": ("AM", "PM")},
+        rules=Rules(max_site_changes_per_week=1),
+        demand=[demand(day(i), site, 20, session) for i in range(10) if day(i).weekday() < 5
+                for site, session in (("MAIN", "AM"), ("EAST", "PM"))],
+    )
+    result = solve(build_model(scenario), PARAMS)
+    assert check_roster(scenario, result.roster) == []
+    assert {a.site_id for a in result.roster.assignments} == {"MAIN", "EAST"}  # it does move
