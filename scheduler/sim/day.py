@@ -22,9 +22,11 @@ With ``consult_only`` flow the visit is step 2 alone. Doctors start at their
 session start and stay until nobody is left for them, including patients
 away at tests who will come back (overtime = finish after session end).
 
-The engine is event-driven on a :class:`simpy.Environment`: every step is a
-timeout with a callback (no process per patient), which keeps the per-visit
-cost low. Times are minutes after local midnight of the day.
+The engine is a minimal discrete-event loop (:class:`Clock`): a heap of
+``(time, sequence, callback, argument)``, events at equal times in the order
+they were scheduled, the ordering SimPy's environment uses, without its
+per-event objects: a visit costs a few heap operations and callbacks.
+Times are minutes after local midnight of the day.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import simpy
+from heapq import heappop, heappush
+from typing import Any
 
 from scheduler.sim.disciplines import QueueDiscipline, booked_first
 
@@ -122,12 +124,35 @@ class DayResult:
     group_logs: list[QueueLog]  #: per walk-in group: its queue's length changes
 
 
+class Clock:
+    """A discrete-event clock: callbacks run in time order, ties in scheduling order."""
+
+    __slots__ = ("now", "_heap", "_sequence")
+
+    def __init__(self) -> None:
+        self.now = 0.0  #: current time [min]
+        self._heap: list[tuple[float, int, Callable[[Any], None], Any]] = []
+        self._sequence = 0
+
+    def after(self, delay: float, callback: Callable[[Any], None], argument: Any) -> None:
+        """Run ``callback(argument)`` ``delay`` minutes from now."""
+        heappush(self._heap, (self.now + delay, self._sequence, callback, argument))
+        self._sequence += 1
+
+    def run(self) -> None:
+        """Run events until none is left."""
+        heap = self._heap
+        while heap:
+            self.now, _, callback, argument = heappop(heap)
+            callback(argument)
+
+
 class _Station:
     """Parallel servers with one first-come-first-served queue, driven by callbacks."""
 
     __slots__ = ("env", "servers", "busy", "queue", "log", "join", "start", "end")
 
-    def __init__(self, env: simpy.Environment, servers: int, stamps: tuple[list, list, list]) -> None:
+    def __init__(self, env: Clock, servers: int, stamps: tuple[list, list, list]) -> None:
         self.env = env
         self.servers = servers
         self.busy = 0
@@ -148,10 +173,10 @@ class _Station:
 
     def _serve(self, i: int, step: int, duration: float, then: Callable[[int], None]) -> None:
         self.start[step][i] = self.env.now
-        self.env.timeout(duration, (i, step, then)).callbacks.append(self._done)
+        self.env.after(duration, self._done, (i, step, then))
 
-    def _done(self, event: simpy.Event) -> None:
-        i, step, then = event._value
+    def _done(self, value: tuple[int, int, Callable[[int], None]]) -> None:
+        i, step, then = value
         self.end[step][i] = self.env.now
         if self.queue:
             self._serve(*self.queue.popleft())
@@ -188,7 +213,7 @@ def simulate_day(
     discipline
         Which queue a free doctor serves next (:mod:`scheduler.sim.disciplines`).
     """
-    env = simpy.Environment()
+    env = Clock()
     n = len(patients)
     nan = math.nan
     join = [[nan] * n for _ in STEP_NAMES]
@@ -260,10 +285,10 @@ def simulate_day(
             served_by[i] = d
         start[step][i] = now
         busy[d] += duration
-        env.timeout(duration, (d, i, step)).callbacks.append(consult_done)
+        env.after(duration, consult_done, (d, i, step))
 
-    def consult_done(event: simpy.Event) -> None:
-        d, i, step = event._value
+    def consult_done(value: tuple[int, int, int]) -> None:
+        d, i, step = value
         end[step][i] = env.now
         after_consult(i, step)
         serve_next(d)
@@ -296,11 +321,7 @@ def simulate_day(
         if len(queue) > longest[0]:
             longest[0] = len(queue)
 
-    def doctor_starts(event: simpy.Event) -> None:
-        serve_next(event._value)
-
-    def session_ends(event: simpy.Event) -> None:
-        d = event._value
+    def session_ends(d: int) -> None:
         if state[d] == 1:
             serve_next(d)
 
@@ -343,10 +364,7 @@ def simulate_day(
         if imaging_min[i] == imaging_min[i]:
             ready = max(ready, env.now + imaging_tat[i])
         returning[i] = True
-        env.timeout(max(ready - env.now, 0.0), i).callbacks.append(back_with_results)
-
-    def back_with_results(event: simpy.Event) -> None:
-        join_consult(event._value)
+        env.after(max(ready - env.now, 0.0), join_consult, i)
 
     def to_pharmacy(i: int) -> None:
         if pharmacy_min[i] == pharmacy_min[i]:
@@ -360,18 +378,17 @@ def simulate_day(
         else:
             cashier.enter(i, SETTLEMENT, patients.payment_min[i], leave)
 
-    def arrives(event: simpy.Event) -> None:
-        i = event._value
+    def arrives(i: int) -> None:
         if full and servers.registration > 0:
             registration.enter(i, REGISTRATION, patients.registration_min[i], join_consult)
         else:
             join_consult(i)
 
     for d, doc in enumerate(doctors):
-        env.timeout(doc.start_min, d).callbacks.append(doctor_starts)
-        env.timeout(doc.end_min, d).callbacks.append(session_ends)
+        env.after(doc.start_min, serve_next, d)
+        env.after(doc.end_min, session_ends, d)
     for i in range(n):
-        env.timeout(max(arrival[i], 0.0), i).callbacks.append(arrives)
+        env.after(max(arrival[i], 0.0), arrives, i)
     env.run()
     return DayResult(
         join=join,

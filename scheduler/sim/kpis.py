@@ -99,7 +99,14 @@ def _mean(values: np.ndarray) -> float:
 
 
 def _p90(values: np.ndarray) -> float:
-    return float(np.percentile(values, 90)) if values.size else 0.0
+    """90th percentile, linear interpolation (as ``np.percentile``), without its overhead."""
+    if not values.size:
+        return 0.0
+    ordered = np.sort(values)
+    position = 0.9 * (ordered.size - 1)
+    low = int(position)
+    high = min(low + 1, ordered.size - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
 
 
 def _ratio(numerator: float, denominator: float) -> float:

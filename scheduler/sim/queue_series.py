@@ -31,12 +31,17 @@ class Binned:
     max: np.ndarray  #: most patients waiting at any moment of each bin [-]
 
 
+def _columns(log: list[tuple[float, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """A log's change times [min] and queue lengths [patients] as float arrays."""
+    table = np.array(log, dtype=float)
+    return table[:, 0], table[:, 1]
+
+
 def log_area(log: list[tuple[float, int]], until_min: float) -> tuple[float, float, int]:
     """(patient-minutes waited, minutes from the first change to ``until_min``, longest queue)."""
     if not log:
         return 0.0, 0.0, 0
-    times = np.fromiter((t for t, _ in log), float, len(log))
-    lengths = np.fromiter((q for _, q in log), float, len(log))
+    times, lengths = _columns(log)
     stop = max(until_min, float(times[-1]))
     widths = np.diff(np.append(times, stop))
     return float(widths @ lengths), stop - float(times[0]), int(lengths.max())
@@ -46,8 +51,7 @@ def bin_log(log: list[tuple[float, int]], width_min: float, until_min: float) ->
     """Bin a queue log up to ``until_min`` [min]; None for a queue nobody waited in."""
     if not log:
         return None
-    times = np.fromiter((t for t, _ in log), float, len(log))
-    lengths = np.fromiter((q for _, q in log), float, len(log))
+    times, lengths = _columns(log)
     stop = max(until_min, float(times[-1]))
     first = int(math.floor(times[0] / width_min))
     last = max(first + 1, int(math.ceil(stop / width_min)))

@@ -400,15 +400,9 @@ def station_waits(outcome: Outcome) -> dict[str, np.ndarray]:
     ``imaging``, ``pharmacy``.
     """
     wait = outcome.step_start - outcome.step_join
-    out: dict[str, np.ndarray] = {}
-    for step, name in enumerate(STEP_NAMES):
-        station = {"consultation": "consultation", "return_consultation": "return_consultation"}.get(
-            name, STEP_STATION[step]
-        )
-        if station in out:
-            out[station] = np.where(np.isnan(out[station]), wait[step], out[station] + np.nan_to_num(wait[step]))
-        else:
-            out[station] = wait[step].copy()
+    out = {name: wait[step] for step, name in enumerate(STEP_NAMES) if STEP_STATION[step] != "cashier"}
+    cashier = wait[[step for step, station in enumerate(STEP_STATION) if station == "cashier"]]
+    out["cashier"] = np.where(np.isnan(cashier).all(axis=0), np.nan, np.nansum(cashier, axis=0))
     return out
 
 

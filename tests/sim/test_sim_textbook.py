@@ -8,12 +8,12 @@ confidence-interval tolerances, with fixed seeds.
 from __future__ import annotations
 
 import math
-import random
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from benchmarks.sim_cases import ciw_session_waits
 from scheduler.sim import simulate
 from scheduler.sim.kpis import ci95_half_width
 from scheduler.sim.textbook import (
@@ -84,51 +84,13 @@ def test_long_session_mean_wait_agrees_with_erlang_c() -> None:
     assert half / theory < 0.1  # the check has teeth: the interval is narrow
 
 
-class _ArrivalsUntil:
-    """ciw inter-arrival distribution: exponential at ``rate`` until ``close_min``, then none."""
-
-    def __init__(self, rate: float, close_min: float) -> None:
-        self.rate, self.close_min = rate, close_min
-
-    def sample(self, t: float | None = None, ind: object = None) -> float:
-        gap = random.expovariate(self.rate)
-        return gap if (t or 0.0) + gap < self.close_min else math.inf
-
-
-def ciw_mean_waits(servers: int, rate: float, consult_min: float, session_min: float,
-                   replications: int, seed: int) -> np.ndarray:
-    """Per-replication mean waits of the same session simulated by ciw."""
-    ciw = pytest.importorskip("ciw")
-
-    class Arrivals(ciw.dists.Distribution):
-        def __init__(self) -> None:
-            self.inner = _ArrivalsUntil(rate, session_min)
-
-        def sample(self, t: float | None = None, ind: object = None) -> float:
-            return self.inner.sample(t, ind)
-
-    means = []
-    for r in range(replications):
-        ciw.seed(seed + r)
-        network = ciw.create_network(
-            arrival_distributions=[Arrivals()],
-            service_distributions=[ciw.dists.Exponential(1 / consult_min)],
-            number_of_servers=[servers],
-        )
-        sim = ciw.Simulation(network)
-        sim.simulate_until_max_time(session_min * 50)
-        waits = [rec.waiting_time for rec in sim.get_all_records()]
-        if waits:
-            means.append(float(np.mean(waits)))
-    return np.asarray(means)
-
-
 @pytest.mark.parametrize("session_min", [240, 480])
 def test_transient_session_agrees_with_ciw(session_min: int) -> None:
     """M/M/3 at 90% load over 4 h and 8 h: mean waits of this simulator and ciw overlap at 95%."""
     scenario, roster = textbook_case(3, 0.9, 12.0, session_min)
     ours = simulate(scenario, roster, replications=300, seed=7, workers=1).per_replication
     ours = ours.loc[ours["seen_patients"] > 0, "mean_wait_min"].to_numpy()
-    theirs = ciw_mean_waits(3, case_arrival_rate(scenario), 12.0, session_min, 300, seed=7)
+    pytest.importorskip("ciw")
+    theirs = ciw_session_waits(3, case_arrival_rate(scenario), 12.0, session_min, 300, seed=7)
     gap = abs(ours.mean() - theirs.mean())
     assert gap <= ci95_half_width(ours) + ci95_half_width(theirs)

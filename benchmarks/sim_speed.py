@@ -1,0 +1,104 @@
+"""Simulator speed: against ciw on the same textbook network, and a large hospital week.
+
+``python -m benchmarks.sim_speed [--out DIR] [--quick]``
+
+1. Textbook M/M/c sessions (Poisson walk-ins while open, exponential
+   consultations, the doctors stay until the queue is empty) run by this
+   simulator (``simulate``, one process, including its KPIs and per-visit
+   records) and by ciw (its ``Simulation`` per replication, mean wait from its
+   records), same parameters and replications, in the same process: the
+   ratio of wall times is the result.
+2. A hospital group week of about 5,000 visits a day (:func:`~benchmarks.sim_cases.hospital_week`,
+   full visit flow), 20 replications on 2 worker processes: wall time.
+
+Writes ``sim_speed.md`` and ``sim_speed.csv`` to ``--out`` (default benchmarks/results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.sim_cases import ciw_session_waits, hospital_week
+from scheduler.reports import markdown_table
+from scheduler.sim import simulate
+from scheduler.sim.textbook import case_arrival_rate, textbook_case
+
+#: (doctors, utilisation, consultation minutes, session minutes, replications)
+TEXTBOOK_CASES = ((3, 0.9, 12.0, 480, 300), (10, 0.9, 12.0, 480, 100), (3, 0.9, 12.0, 240, 300))
+
+
+def textbook_speed(servers: int, utilisation: float, consult_min: float, session_min: int,
+                   replications: int) -> dict[str, object]:
+    """Wall times of this simulator and of ciw on one textbook network [s], and their ratio."""
+    scenario, roster = textbook_case(servers, utilisation, consult_min, session_min)
+    start = time.perf_counter()
+    ours = simulate(scenario, roster, replications=replications, seed=1, workers=1)
+    ours_s = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = ciw_session_waits(servers, case_arrival_rate(scenario), consult_min, session_min, replications, 1)
+    ciw_s = time.perf_counter() - start
+    return {
+        "case": f"M/M/{servers}, load {utilisation:g}, {session_min // 60} h session",
+        "replications": replications,
+        "visits": int(ours.kpis["seen_patients"] * replications),
+        "simulator_s": round(ours_s, 2),
+        "ciw_s": round(ciw_s, 2),
+        "ciw_over_simulator": round(ciw_s / ours_s, 2),
+        "mean_wait_simulator": round(ours.kpis["mean_wait_min"], 2),
+        "mean_wait_ciw": round(float(theirs.mean()), 2),
+    }
+
+
+def week_speed(visits_per_day: int, replications: int, workers: int) -> dict[str, object]:
+    """Wall and CPU time of a hospital week with the full visit flow."""
+    scenario, roster = hospital_week(visits_per_day)
+    start, cpu = time.perf_counter(), time.process_time()
+    result = simulate(scenario, roster, replications=replications, seed=1, workers=workers)
+    wall = time.perf_counter() - start
+    return {
+        "case": f"hospital week, {visits_per_day} visits/day target, full flow",
+        "replications": replications,
+        "workers": workers,
+        "doctor_sessions": len(roster),
+        "visits_per_day": round(result.kpis["seen_patients"] / scenario.days),
+        "visits_total": int(result.kpis["seen_patients"] * replications),
+        "wall_s": round(wall, 1),
+        "parent_cpu_s": round(time.process_time() - cpu, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write its tables."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sim_speed", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--quick", action="store_true", help="a tenth of the replications (smoke run)")
+    args = parser.parse_args(argv)
+    scale = 10 if args.quick else 1
+    rows = [textbook_speed(c, u, m, s, max(10, r // scale)) for c, u, m, s, r in TEXTBOOK_CASES]
+    textbook = pd.DataFrame(rows)
+    week = pd.DataFrame([week_speed(5000, max(2, 20 // scale), 2)])
+    machine = f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    text = "\n".join([
+        "# Simulator speed", "",
+        f"Machine: {machine}; 1-minute load average at the end: {load:.1f}", "",
+        "## Against ciw on the same textbook network (one process each, same command)", "",
+        markdown_table(textbook), "",
+        "## Hospital week", "",
+        markdown_table(week), "",
+    ])
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "sim_speed.md").write_text(text, encoding="utf-8")
+    pd.concat([textbook, week], ignore_index=True).to_csv(args.out / "sim_speed.csv", index=False)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
