@@ -95,12 +95,11 @@ def scenario_sections(run: ReportRun) -> str:
     ])
 
 
-def comparison_table(result: ComparisonResult) -> str:
-    """KPIs of A and B with paired differences and their 95% intervals, drawn as interval bars."""
-    labels = {item.key: (item.label, item.fmt) for item in KPI_LABELS}
+def comparison_rows(rows: list, labels: Mapping[str, tuple[str, str]]) -> str:
+    """A table of compared KPIs: A, B, B - A with its 95% interval and an interval bar."""
     lines = ["<table><tr><th>KPI</th><th>A</th><th>B</th><th>B - A (95% interval)</th>"
              "<th>difference (bar: 95% interval, grey when it includes 0)</th></tr>"]
-    for row in result.table.itertuples():
+    for row in rows:
         label, fmt = labels.get(row.kpi, (row.kpi, "{:.3f}"))
         scale = 1.2 * (abs(row.b_minus_a) + row.b_minus_a_ci95)
         lines.append(
@@ -112,6 +111,19 @@ def comparison_table(result: ComparisonResult) -> str:
         )
     lines.append("</table>")
     return "\n".join(lines)
+
+
+def comparison_table(result: ComparisonResult) -> str:
+    """The contract KPIs of A and B with paired differences; every other compared KPI folded below."""
+    labels = {item.key: (item.label, item.fmt) for item in KPI_LABELS}
+    rows = list(result.table.itertuples())
+    main = [r for r in rows if r.kpi in labels]
+    more = [r for r in rows if r.kpi not in labels]
+    html = comparison_rows(main, labels)
+    if more:
+        html += (f"<details><summary>{len(more)} more KPIs of the simulation</summary>"
+                 f"{comparison_rows(more, labels)}</details>")
+    return html
 
 
 def comparison_section(a: ReportRun, b: ReportRun, result: ComparisonResult) -> str:
