@@ -13,7 +13,7 @@ as uncertain.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ class SweepSummary:
     table: pd.DataFrame
     best: str | None  #: point label, e.g. ``p004``
     best_verdict: str | None  #: ``met``, or ``uncertain`` when no point is met and ``best`` meets on its means
+    checks: dict[str, list[TargetCheck]] = field(default_factory=dict)  #: each simulated point's target checks
 
 
 def summarise_points(
@@ -57,6 +58,7 @@ def summarise_points(
     """
     kpi_columns = [c for c in results.columns if c not in {*ID_COLUMNS, *parameters, *POINT_COLUMNS}]
     rows = []
+    all_checks: dict[str, list[TargetCheck]] = {}
     for label, group in results.groupby("point", sort=False):
         first = group.iloc[0]
         row: dict[str, object] = {"point": label, **{name: first[name] for name in parameters}}
@@ -69,7 +71,7 @@ def summarise_points(
         for kpi in kpis:
             row[kpi], row[f"{kpi}_ci95"] = means.get(kpi, math.nan), means.get(f"{kpi}_ci95", math.nan)
         if means:
-            checks = check_targets(scenarios[str(label)], means)
+            checks = all_checks[str(label)] = check_targets(scenarios[str(label)], means)
             row["targets"], row["meets_on_means"], row["misses"] = _verdict(checks)
         else:
             row["targets"], row["meets_on_means"], row["misses"] = NOT_SIMULATED, False, "nothing simulated"
@@ -78,7 +80,7 @@ def summarise_points(
     best, best_verdict = _cheapest(table, table["targets"] == MET), MET
     if best is None:
         best, best_verdict = _cheapest(table, table["meets_on_means"].astype(bool)), UNCERTAIN
-    return SweepSummary(table, best, best_verdict if best is not None else None)
+    return SweepSummary(table, best, best_verdict if best is not None else None, all_checks)
 
 
 def _verdict(checks: list[TargetCheck]) -> tuple[str, bool, str]:
@@ -122,7 +124,11 @@ def summary_markdown(
                "more replications would tell)")
         shown = "; ".join(f"{kpi} {_interval(best[kpi], best[f'{kpi}_ci95'])}" for kpi in kpis)
         lines.append(f"**Lowest cost meeting the targets: {summary.best}** ({descriptions[summary.best]}): "
-                     f"{_whole(best['doctor_sessions'])} doctor-sessions; {shown}. {how.capitalize()}.")
+                     f"{_whole(best['doctor_sessions'])} doctor-sessions; {shown}. {how.capitalize()}:")
+        lines.append("")
+        lines += [f"- {c.target} ({c.subject}) {'>=' if c.higher_is_better else '<='} {c.goal:g}: {c.kpi} "
+                  f"{c.measured:.3g} ± {c.ci95:.2g}, {c.verdict}"
+                  for c in summary.checks[summary.best] if c.measured is not None]
     clocked = [str(p) for p, ok in zip(table["point"], table["solve_reproducible"], strict=True)
                if not pd.isna(ok) and not ok]
     if clocked:

@@ -75,3 +75,4 @@ def test_bundled_example_sweep_is_valid(tmp_path: Path) -> None:
     assert len(prepared) == 8
     assert len({p.key for p in prepared}) == 8
     assert {p.point.settings[0][1] == ["AM", "PM", "EVE"] for p in prepared} == {True, False}
+    assert {p.scenario.simulation.walk_in_share for p in prepared} == {0.35, 0.2}

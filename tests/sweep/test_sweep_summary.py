@@ -57,7 +57,9 @@ def test_intervals_verdicts_and_cheapest_point_met() -> None:
     page = summary_markdown(summary, "grid", "base", ["growth"], ("mean_wait_min",),
                             {"p000": "growth=1", "p001": "growth=1.1", "p002": "growth=1.2"}, "3 points.")
     assert "**Lowest cost meeting the targets: p002** (growth=1.2): 24 doctor-sessions; mean_wait_min 11 ± 2.5" in page
-    assert "Every target met at 95% confidence." in page
+    assert "Every target met at 95% confidence:\n\n- booking_window_share (seen within 7 days) >= 0.9: " \
+           "within_booking_window_share 0.97 ± 0.025, met\n" in page
+    assert "- mean_wait_min (all) <= 30: mean_wait_min 11 ± 2.5, met\n" in page
     assert "| p001 | 1.0 | optimal | 20 | 26 ± 36 | uncertain |" in page
 
 
