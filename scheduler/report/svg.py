@@ -18,6 +18,8 @@ from html import escape
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 #: Plot margins: left, right, top, bottom [px].
 MARGIN = (56, 16, 28, 48)
+#: Bottom margin of bar charts, which have category labels but no axis title [px].
+BAR_BOTTOM = 30
 #: Ticks wanted on a value axis.
 TICKS = 5
 FONT = 'font-family="sans-serif" font-size="11"'
@@ -139,7 +141,8 @@ def bar_chart(
     ``divider`` is a vertical line ``(position, label)`` at a category position
     (``2.0`` = the left edge of the third category).
     """
-    left, right, _, bottom = MARGIN
+    left, right, _, _ = MARGIN
+    bottom = BAR_BOTTOM  # category labels only, no axis title
     parts = _open(width, height, title)
     top = _header(parts, title, series, left, width - right)
     plot_w, plot_h = width - left - right, height - top - bottom
