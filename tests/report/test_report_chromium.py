@@ -65,3 +65,14 @@ def test_report_renders_with_its_charts_in_headless_chromium(tiny_report: tuple[
     assert non_white / (WINDOW[0] * WINDOW[1]) > 0.03
     for series_colour in PALETTE[:2]:  # the first two series colours fill bars in several charts
         assert counts.get(hex_rgb(series_colour), 0) > 500, f"no {series_colour} chart bars on screen"
+
+
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Chromium: CI set -> the test fails (never a silent skip); CI unset -> it is skipped."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium is not installed"):
+        browser()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        browser()
