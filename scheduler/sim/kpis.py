@@ -56,7 +56,7 @@ from scipy import stats
 from scheduler.sim.booking import BOOKED, NO_SLOT, TURNED_AWAY, WALK_IN
 from scheduler.sim.day import PAYMENT, PAYMENT2, SETTLEMENT
 from scheduler.sim.plan import SimPlan
-from scheduler.sim.replication import Outcome, queues_joined, station_waits
+from scheduler.sim.replication import Outcome
 
 #: The KPI keys kpis.json must carry (CONTRACT.md), each also with ``_ci95``.
 CONTRACT_KEYS: tuple[str, ...] = (
@@ -133,7 +133,7 @@ def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
         "p90_wait_min": _p90(wait),
         "max_wait_min": float(wait.max()) if wait.size else 0.0,
         "max_queue_len": float(outcome.max_queue_len),
-        "mean_queues_per_patient": _mean(queues_joined(outcome)[seen].astype(float)),
+        "mean_queues_per_patient": _mean(outcome.queues[seen].astype(float)),
         "doctor_utilisation": _ratio(outcome.doctor_busy_min.sum(), session_min.sum()),
         "overtime_min_per_session": _mean(overtime),
         "max_overtime_min": float(overtime.max()) if overtime.size else 0.0,
@@ -162,7 +162,7 @@ def flow_kpis(outcome: Outcome) -> dict[str, float]:
     seen = outcome.seen
     stay = (outcome.exit_min - outcome.arrival_min)[seen]
     stay = stay[np.isfinite(stay)]
-    waits = station_waits(outcome)
+    waits = outcome.waits
     total = np.zeros(int(seen.sum()))
     kpis: dict[str, float] = {
         "mean_time_in_hospital_min": _mean(stay),

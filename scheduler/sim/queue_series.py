@@ -71,35 +71,39 @@ def bin_log(log: list[tuple[float, int]], width_min: float, until_min: float) ->
 
 @dataclass
 class SeriesSum:
-    """Sum of per-bin means and maximum of per-bin maxima over replications."""
+    """Sum of per-bin means and maximum of per-bin maxima over replications, per queue."""
 
     width_min: float
-    sums: dict[tuple[SeriesKey, int], list[float]] = field(default_factory=dict)
+    #: queue -> (first bin, summed means, maxima), aligned bins
+    series: dict[SeriesKey, tuple[int, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def add(self, key: SeriesKey, binned: Binned | None) -> None:
         """Add one replication's bins of one queue."""
-        if binned is None:
+        if binned is not None:
+            self._fold(key, binned.first_bin, binned.mean, binned.max)
+
+    def _fold(self, key: SeriesKey, first: int, mean: np.ndarray, peak: np.ndarray) -> None:
+        held = self.series.get(key)
+        if held is None:
+            self.series[key] = (first, mean.copy(), peak.copy())
             return
-        sums = self.sums
-        for k, (mean, peak) in enumerate(zip(binned.mean.tolist(), binned.max.tolist(), strict=True)):
-            cell = sums.get((key, binned.first_bin + k))
-            if cell is None:
-                sums[(key, binned.first_bin + k)] = [mean, peak]
-            else:
-                cell[0] += mean
-                if peak > cell[1]:
-                    cell[1] = peak
+        start, sums, maxima = held
+        lo, hi = min(start, first), max(start + len(sums), first + len(mean))
+        if (lo, hi) != (start, start + len(sums)):
+            grown_sums, grown_max = np.zeros(hi - lo), np.zeros(hi - lo)
+            grown_sums[start - lo:start - lo + len(sums)] = sums
+            grown_max[start - lo:start - lo + len(sums)] = maxima
+            start, sums, maxima = lo, grown_sums, grown_max
+        offset = first - start
+        sums[offset:offset + len(mean)] += mean
+        np.maximum(maxima[offset:offset + len(peak)], peak, out=maxima[offset:offset + len(peak)])
+        self.series[key] = (start, sums, maxima)
 
     def merge(self, others: Iterable[SeriesSum]) -> None:
-        """Fold other sums (e.g. from worker processes) into this one."""
+        """Fold other sums (e.g. from worker processes) into this one, in the given order."""
         for other in others:
-            for key, (mean, peak) in other.sums.items():
-                cell = self.sums.get(key)
-                if cell is None:
-                    self.sums[key] = [mean, peak]
-                else:
-                    cell[0] += mean
-                    cell[1] = max(cell[1], peak)
+            for key, (first, sums, maxima) in other.series.items():
+                self._fold(key, first, sums, maxima)
 
     def frame(self, replications: int) -> pd.DataFrame:
         """``date, site_id, queue, time, mean_queue_len, max_queue_len`` sorted by queue and time.
@@ -109,9 +113,18 @@ class SeriesSum:
         ``max_queue_len``: the most waiting at any moment in any replication.
         """
         columns = ["date", "site_id", "queue", "time", "mean_queue_len", "max_queue_len"]
-        rows = [
-            (date_of(key[0]).isoformat(), key[1], key[2], format_hhmm(int(k * self.width_min)),
-             mean / replications, int(peak))
-            for (key, k), (mean, peak) in sorted(self.sums.items())
-        ]
-        return pd.DataFrame(rows, columns=columns)
+        if not self.series:
+            return pd.DataFrame(columns=columns)
+        keys = sorted(self.series)
+        sizes = [len(self.series[k][1]) for k in keys]
+        bins = np.concatenate([np.arange(self.series[k][0], self.series[k][0] + len(self.series[k][1])) for k in keys])
+        labels = {b: format_hhmm(int(b * self.width_min)) for b in np.unique(bins).tolist()}
+        dates = {k[0]: date_of(k[0]).isoformat() for k in keys}
+        return pd.DataFrame({
+            "date": np.repeat(np.array([dates[k[0]] for k in keys], dtype=object), sizes),
+            "site_id": np.repeat(np.array([k[1] for k in keys], dtype=object), sizes),
+            "queue": np.repeat(np.array([k[2] for k in keys], dtype=object), sizes),
+            "time": np.array([labels[b] for b in bins.tolist()], dtype=object),
+            "mean_queue_len": np.concatenate([self.series[k][1] for k in keys]) / replications,
+            "max_queue_len": np.concatenate([self.series[k][2] for k in keys]).astype(np.int64),
+        })

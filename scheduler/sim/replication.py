@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -64,6 +65,16 @@ class Outcome:
     def seen(self) -> np.ndarray:
         """Patients who had a consultation."""
         return self.served_by >= 0
+
+    @cached_property
+    def waits(self) -> dict[str, np.ndarray]:
+        """Minutes queued per patient and station (:func:`station_waits`), computed once."""
+        return station_waits(self)
+
+    @cached_property
+    def queues(self) -> np.ndarray:
+        """Queues joined per patient (:func:`queues_joined`), computed once."""
+        return queues_joined(self)
 
     # views kept for readers of the earlier single-payment layout
     @property
@@ -268,7 +279,7 @@ def run_replication(
         finish[doctor_ids] = result.doctor_finish
         busy[doctor_ids] = result.doctor_busy
         longest = max(longest, result.max_queue_len)
-        day_end = float(np.nanmax(result.exit_min)) if len(patients) else 0.0
+        day_end = max((t for t in result.exit_min if t == t), default=0.0)
         for name, log in result.station_logs.items():
             area, span, peak = log_area(log, day_end)
             totals = station_queues[name]
@@ -338,7 +349,7 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     status = np.where(outcome.no_show, "no_show", status)
     status = np.where(seen, "seen", status)
     status = np.where(np.isin(status, ("booked", "walk_in")), "not_seen", status)  # came, never started
-    waits = station_waits(outcome)
+    waits = outcome.waits
     lead = booking.lead_days
     consult_start, consult_end, join = outcome.consult_start_min, outcome.consult_end_min, outcome.queue_join_min
     columns: dict[str, np.ndarray] = {
@@ -366,7 +377,7 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
         "payment_end_min": outcome.payment_end_min,
         "wait_min": consult_start - join,
         "consult_min": consult_end - consult_start,
-        "queues": queues_joined(outcome).astype(np.int64),
+        "queues": outcome.queues.astype(np.int64),
         "payment_start_min": outcome.payment_start_min,
         "exit_min": outcome.exit_min,
         "time_in_hospital_min": outcome.exit_min - outcome.arrival_min,
