@@ -8,7 +8,9 @@ Built once per :func:`~scheduler.sim.simulate` call from the scenario's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from scheduler.errors import InputError
 from scheduler.model import Scenario, SimulationSettings
 from scheduler.stations_io import StationRow, read_stations
 
@@ -83,14 +85,39 @@ def site_stations(settings: SimulationSettings, site_id: str, rows: tuple[Statio
 
 
 def build_flow(scenario: Scenario) -> FlowPlan:
-    """The flow plan of a scenario (reads ``stations.csv`` beside scenario.yaml if present)."""
+    """The flow plan of a scenario (reads ``stations.csv`` beside scenario.yaml if present).
+
+    Raises :class:`~scheduler.errors.InputError` when a station patients must
+    visit has no server (the patients would wait forever).
+    """
     s = scenario.simulation
     rows = read_stations(scenario.source_dir, frozenset(scenario.sites))
+    sites = {site_id: site_stations(s, site_id, rows) for site_id in scenario.sites}
+    if s.flow == "full":
+        for site_id, stations in sites.items():
+            _check_servers(scenario, site_id, stations, s.registration)
     return FlowPlan(
         full=s.flow == "full",
         pay_each_step=s.payment == "pay_each_step",
         walk_in_arrivals=s.arrivals == "walk_in",
         return_consult_share=float(s.return_consult_share),
         bin_min=float(s.queue_series_bin_min) if s.queue_series_bin_min > 0 else 15.0,
-        sites={site_id: site_stations(s, site_id, rows) for site_id in scenario.sites},
+        sites=sites,
     )
+
+
+def _check_servers(scenario: Scenario, site_id: str, stations: SiteStations, registration: str) -> None:
+    """Every station some patient visits has at least one server."""
+    needed = {
+        "registration_desks" if registration == "desk" else "self_service_kiosks": (
+            stations.registration, registration != "mobile"),
+        "cashiers": (stations.cashier, True),
+        "lab_servers": (stations.lab, stations.lab.share > 0),
+        "imaging_servers": (stations.imaging, stations.imaging.share > 0),
+        "pharmacy_servers": (stations.pharmacy, stations.pharmacy.share > 0),
+    }
+    for key, (station, visited) in needed.items():
+        if visited and station.servers < 1:
+            folder = scenario.source_dir or Path(".")
+            raise InputError(folder / "scenario.yaml", f"site {site_id} needs at least one server here, got 0 "
+                             "(set the station's share to 0 to skip it)", column=f"simulation.{key}")

@@ -257,3 +257,12 @@ def test_dataclass_settings_roundtrip() -> None:
     assert (s.arrivals, s.consult_distribution, s.flow, s.registration, s.payment) == (
         "booking", "lognormal", "full", "desk", "pay_each_step")
     assert dataclasses.replace(s, flow="consult_only").flow == "consult_only"
+
+
+def test_station_without_servers_is_bad_input(tmp_path: Path) -> None:
+    """A station patients must visit with no server would hold them forever: an InputError naming the key."""
+    folder = tiny_copy(tmp_path, "{lab_servers: 0}")
+    with pytest.raises(InputError) as info:
+        build_flow(load_scenario(folder))
+    assert info.value.column == "simulation.lab_servers"
+    assert build_flow(load_scenario(tiny_copy(tmp_path / "skip", "{lab_servers: 0, lab_share: 0}"))).full
