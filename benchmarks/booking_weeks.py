@@ -24,6 +24,7 @@ from scheduler.sim.booking_kpis import booking_weeks_kpis, lead_bucket_labels
 from scheduler.sim.kpis import summarise
 
 RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
 KPIS = ("weeks_lead_days_mean", "weeks_lead_days_p90", "weeks_within_window_share", "third_next_available_days",
         "followup_booking_rate", "empty_slot_share", "weeks_no_show_rate", "general_open_share",
         "expert_open_share")
@@ -53,10 +54,13 @@ def main(argv: list[str]) -> int:
         source = "stored calibration (shared data absent)"
         real_rates, real_counts = calibration.NO_SHOW_RATES, (None,) * len(calibration.NO_SHOW_RATES)
     booking = scenario.simulation.booking
+    shown = args.scenario.resolve()
+    shown = shown.relative_to(REPO) if shown.is_relative_to(REPO) else shown
+    roster_note = f" --roster {args.roster}" if args.roster is not None else ""
     lines = [
         f"# Booking over weeks: {scenario.name}",
         "",
-        f"`python -m benchmarks.booking_weeks --scenario {args.scenario} --replications {args.replications}` "
+        f"`python -m benchmarks.booking_weeks --scenario {shown}{roster_note} --replications {args.replications}` "
         f"(2 cores, shared); {booking.weeks} weeks, first {booking.warmup_weeks} not measured; real log: {source}.",
         "",
         "## No-show rate by booking lead time",

@@ -15,8 +15,10 @@ session drawn in proportion to its leftover slots; walk-ins beyond that
 capacity are turned away (unserved). A walk-in queues for the department, so
 any doctor of it may see them: ``expert_share`` only constrains booking.
 
-Follow-up visits (``followup_share``) are not modelled separately yet: they
-book like any other patient.
+Follow-up visits (``followup_share``) book here like any other patient, into
+one week's slots. Follow-ups booked at the end of a consultation, held slots
+by channel and their release are modelled over several weeks by
+:mod:`scheduler.sim.rolling` (its KPIs join each replication).
 """
 
 from __future__ import annotations

@@ -126,16 +126,20 @@ class _Engine:
         self.taken = bytearray(len(plan.slot_time))
         self.events: list[tuple[int, int, int, tuple[object, ...]]] = []
         self.seq = 0
+        self.end = plan.weeks * plan.period_days * MINUTES_PER_DAY  #: the run stops here [min]
 
     # --- events ------------------------------------------------------------
     def push(self, time: int, kind: int, payload: tuple[object, ...]) -> None:
-        self.seq += 1
-        heapq.heappush(self.events, (time, kind, self.seq, payload))
+        """Schedule an event (events at or after the end of the run are dropped)."""
+        if time < self.end:
+            self.seq += 1
+            heapq.heappush(self.events, (time, kind, self.seq, payload))
 
     def seed_events(self) -> None:
         """Demand, releases and third-next-available samples of the whole run."""
         plan = self.plan
-        for period in range(plan.horizon_days // plan.period_days):
+        asked_in_time = plan.weeks + -(-plan.max_ahead_days // plan.period_days)  # later wants are asked too late
+        for period in range(min(plan.horizon_days // plan.period_days, asked_in_time)):
             for row in plan.demand:
                 self._demand_row(row, period)
         if plan.release_horizon_min is not None:
@@ -175,7 +179,7 @@ class _Engine:
 
     def run(self) -> WeeksOutcome:
         """Handle events in time order until the end of the last period with demand."""
-        end = self.plan.weeks * self.plan.period_days * MINUTES_PER_DAY
+        end = self.end
         handlers = {
             SAMPLE: self._sample, RELEASE: self._release, VISIT: self._visit,
             FOLLOWUP: self._followup, REQUEST: self._request,
