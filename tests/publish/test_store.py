@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
 from versions import SCENARIO, new_version, roster_rows
 
 from scheduler.publish.schema import IMMUTABLE_MESSAGE, AssignmentRow, PublicationRow
@@ -162,10 +163,19 @@ def test_writer_racing_an_uncommitted_version_takes_the_next_number(db_url: str)
 
         second._publish_once = counted  # type: ignore[method-assign]
 
-        def hold(_session: object, _version: int) -> None:
+        def hold(session: Session, _version: int) -> None:
             in_transaction.set()
             assert second_started.wait(timeout=30)
-            time.sleep(1.0)  # the second writer reaches its INSERT (PostgreSQL) or waits for the lock (SQLite)
+            if session.get_bind().dialect.name != "postgresql":
+                time.sleep(0.5)  # SQLite: the second writer waits for the database lock whatever the timing
+                return
+            deadline = time.monotonic() + 30
+            while not session.scalar(text(  # until the second writer's INSERT waits on our uncommitted version
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'INSERT INTO publications%'")):
+                assert time.monotonic() < deadline, "the second writer never reached its INSERT"
+                time.sleep(0.05)
+                session.execute(text("SELECT pg_stat_clear_snapshot()"))  # activity is cached per transaction
 
         def publish_first() -> None:
             results["first"] = first.publish(new_version(by="first"), before_commit=hold).version
