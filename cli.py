@@ -172,7 +172,9 @@ def compare(scenario_a: Path, scenario_b: Path, out_dir: Path, time_limit_s: flo
     from scheduler.commands import run_compare
     from scheduler.compare import comparison_markdown
 
-    _, _, comparison = run_compare(scenario_a, scenario_b, out_dir, time_limit_s, replications, seed)
+    with show_progress() as progress:
+        _, _, comparison = run_compare(scenario_a, scenario_b, out_dir, time_limit_s, replications, seed,
+                                       progress.solve, progress.replications)
     click.echo(comparison_markdown(comparison))
     click.echo(f"Written to {out_dir}/: compare.csv, compare.md, a/, b/")
 

@@ -146,6 +146,8 @@ def run_compare(
     time_limit_s: float | None = None,
     replications: int | None = None,
     seed: int | None = None,
+    solve_progress: ProgressHook | None = None,
+    sim_progress: ReplicationHook | None = None,
 ) -> tuple[ScenarioRun, ScenarioRun, ComparisonResult]:
     """``compare``: roster and simulate both scenarios with common random numbers.
 
@@ -161,7 +163,8 @@ def run_compare(
     runs = []
     for scenario, label in zip(scenarios, ("a", "b"), strict=True):
         params = solve_params(scenario, time_limit_s=time_limit_s)
-        run = roster_and_simulate(scenario, params, replications=common_replications, seed=common_seed)
+        run = roster_and_simulate(scenario, params, replications=common_replications, seed=common_seed,
+                                  solve_progress=solve_progress, sim_progress=sim_progress)
         write_solve_outputs(run.solve, out_dir / label)
         write_simulation(run.simulation, out_dir / label)
         runs.append(run)
