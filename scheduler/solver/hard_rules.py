@@ -6,8 +6,10 @@ Each :class:`HardRule` has up to two parts with uniform signatures:
   rule rules a single decision out, so no variable is created for it;
 * ``constrain(ctx)``: the rule links several decisions, so it adds constraints.
 
-:data:`HARD_RULES` lists them in contract order. The independent checker is
-:mod:`scheduler.check`; it shares none of this code.
+:data:`HARD_RULES` lists them in contract order, then the optional rules:
+contracted sessions, and the planner's site-change limit, partner support and
+joint clinics (:mod:`scheduler.solver.planner_rules`). The independent checker
+is :mod:`scheduler.check`; it shares none of this code.
 """
 
 from __future__ import annotations
