@@ -117,6 +117,10 @@ def summary_markdown(
     if summary.best is None:
         lines.append("**No point meets its targets**, not even on the means; the `misses` column of "
                      "summary.csv says which targets and by how much.")
+        uncertain = table.loc[table["targets"] == UNCERTAIN, "point"].astype(str).tolist()
+        if uncertain:
+            lines.append(f"Uncertain (an interval straddles a target; more replications would tell): "
+                         f"{', '.join(uncertain)}.")
     else:
         best = table[table["point"] == summary.best].iloc[0]
         how = ("every target met at 95% confidence" if summary.best_verdict == MET else

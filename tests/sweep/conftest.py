@@ -5,8 +5,10 @@ Every process a fixture starts is killed in a ``finally`` block, whatever the te
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -139,10 +141,17 @@ def local_reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     """The grid sweep run by the command line on its default local cluster (2 worker processes)."""
     folder = tmp_path_factory.mktemp("local")
     sweep = write_sweep(folder)
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), "sweep", str(sweep), "--out", str(folder / "out"), "--workers", "2"],
-        cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert f"{GRID_POINTS} points computed" in completed.stdout
+    command = [sys.executable, str(REPO / "cli.py"), "sweep", str(sweep), "--out", str(folder / "out"),
+               "--workers", "2"]
+    # its own process group, so the local cluster's worker processes go with it whatever happens
+    process = subprocess.Popen(command, cwd=REPO, env=subprocess_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert process.returncode == 0, stderr
+    assert f"{GRID_POINTS} points computed" in stdout
     return pd.read_parquet(folder / "out" / "results.parquet")

@@ -80,13 +80,16 @@ def test_no_point_meets_and_points_without_roster() -> None:
     """An infeasible point has no KPIs and never meets; the page says no point meets."""
     infeasible = [{"point": "p001", "point_key": "key-p001", "growth": 2.0, "replication": None, "seed": 1,
                    "solve_status": "infeasible", "solve_reproducible": None, "doctor_sessions_rostered": None}]
-    table = _table(_rows("p000", 18, [40, 42], [70, 72], [0.8, 0.8]), infeasible)
+    straddles = _rows("p002", 16, [25, 29, 40], [40, 41, 42], [0.95, 0.95, 0.95])  # mean wait 31.3 ± 19
+    table = _table(_rows("p000", 18, [40, 42], [70, 72], [0.8, 0.8]), infeasible, straddles)
     summary = _summarise(table)
     rows = summary.table.set_index("point")
     assert summary.best is None and summary.best_verdict is None
     assert rows.loc["p001", "replications"] == 0 and math.isnan(rows.loc["p001", "mean_wait_min"])
-    assert rows["targets"].tolist() == ["not met", "not simulated"]
+    assert rows["targets"].tolist() == ["not met", "not simulated", "uncertain"]
+    assert rows["meets_on_means"].tolist() == [False, False, False]
     page = summary_markdown(summary, "grid", "base", ["growth"], ("mean_wait_min",),
-                            {"p000": "growth=1", "p001": "growth=2"}, "2 points.")
+                            {"p000": "growth=1", "p001": "growth=2", "p002": "growth=1"}, "3 points.")
     assert "**No point meets its targets**" in page
+    assert "Uncertain (an interval straddles a target; more replications would tell): p002." in page
     assert "| p001 | 2.0 | infeasible |  |  | not simulated |" in page
