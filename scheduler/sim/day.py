@@ -125,7 +125,12 @@ class DayResult:
 
 
 class Clock:
-    """A discrete-event clock: callbacks run in time order, ties in scheduling order."""
+    """A discrete-event clock: callbacks run in time order, ties in scheduling order.
+
+    ``reserve(k)`` sets aside ``k`` sequence numbers, so that events known in
+    advance (the arrivals) can be scheduled later, one at a time, and still
+    order among equal times as if they had all been scheduled now.
+    """
 
     __slots__ = ("now", "_heap", "_sequence")
 
@@ -138,6 +143,16 @@ class Clock:
         """Run ``callback(argument)`` ``delay`` minutes from now."""
         heappush(self._heap, (self.now + delay, self._sequence, callback, argument))
         self._sequence += 1
+
+    def reserve(self, count: int) -> int:
+        """Set aside ``count`` sequence numbers; returns the first."""
+        first = self._sequence
+        self._sequence += count
+        return first
+
+    def at(self, time: float, sequence: int, callback: Callable[[Any], None], argument: Any) -> None:
+        """Run ``callback(argument)`` at ``time`` with a reserved ``sequence`` number."""
+        heappush(self._heap, (time, sequence, callback, argument))
 
     def run(self) -> None:
         """Run events until none is left."""
@@ -290,7 +305,10 @@ def simulate_day(
     def consult_done(value: tuple[int, int, int]) -> None:
         d, i, step = value
         end[step][i] = env.now
-        after_consult(i, step)
+        if full:
+            after_consult(i, step)
+        else:
+            exit_min[i] = env.now
         serve_next(d)
 
     def join_consult(i: int) -> None:
@@ -378,7 +396,10 @@ def simulate_day(
         else:
             cashier.enter(i, SETTLEMENT, patients.payment_min[i], leave)
 
-    def arrives(i: int) -> None:
+    def arrives(k: int) -> None:
+        i = order[k]
+        if k + 1 < n:
+            env.at(times[k + 1], first_arrival + order[k + 1], arrives, k + 1)
         if full and servers.registration > 0:
             registration.enter(i, REGISTRATION, patients.registration_min[i], join_consult)
         else:
@@ -387,8 +408,14 @@ def simulate_day(
     for d, doc in enumerate(doctors):
         env.after(doc.start_min, serve_next, d)
         env.after(doc.end_min, session_ends, d)
-    for i in range(n):
-        env.after(max(arrival[i], 0.0), arrives, i)
+    # arrivals one at a time in time order (a small heap), with the sequence numbers
+    # they would have had if all were scheduled now in patient order
+    first_arrival = env.reserve(n)
+    times = [max(t, 0.0) for t in arrival]
+    order = sorted(range(n), key=times.__getitem__)  # stable: ties keep patient order
+    times = [times[i] for i in order]
+    if n:
+        env.at(times[0], first_arrival + order[0], arrives, 0)
     env.run()
     return DayResult(
         join=join,

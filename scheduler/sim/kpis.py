@@ -141,7 +141,7 @@ def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
         "booking_lead_days_mean": _mean(lead),
         "booking_lead_days_p90": _p90(lead),
         "within_booking_window_share": _ratio(within.sum(), n),
-        "unserved_patients": float(np.isin(status, (NO_SLOT, TURNED_AWAY)).sum()),
+        "unserved_patients": float(((status == NO_SLOT) | (status == TURNED_AWAY)).sum()),
         "seen_patients": float(seen.sum()),
         "booked_patients": float(booked.sum()),
         "no_slot_patients": float((status == NO_SLOT).sum()),
@@ -174,8 +174,9 @@ def flow_kpis(outcome: Outcome) -> dict[str, float]:
     }
     for station, key in STATION_WAIT_KEYS.items():
         values = waits[station][seen]
-        kpis[key] = _mean(values[np.isfinite(values)])
-        total += np.nan_to_num(values)
+        queued = np.isfinite(values)
+        kpis[key] = _mean(values[queued])
+        total[queued] += values[queued]
     kpis["mean_payment_wait_min"] = kpis["mean_cashier_wait_min"]
     kpis["mean_total_wait_min"] = _mean(total)
     for station, (area, span, peak) in outcome.station_queues.items():

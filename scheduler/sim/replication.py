@@ -201,7 +201,7 @@ def run_replication(
         no_show = booked & (draws.no_show_u < probability)
         arrival = _arrivals(plan, draws, booking, no_show)
     n = len(draws)
-    minutes = {k: v.tolist() for k, v in _service_minutes(plan, flow, draws).items()}
+    minutes = {k: v.tolist() for k, v in _service_minutes(plan, flow, draws).items()} if flow.full else {}
 
     steps = len(STEP_NAMES)
     step_join = np.full((steps, n), math.nan)
@@ -243,20 +243,25 @@ def run_replication(
             )
             for d in doctor_ids
         ]
+        unused = [math.nan] * len(patients)  # station times of a consultation-only flow
+
+        def taken(name: str, patients: list[int] = patients, unused: list[float] = unused) -> list[float]:
+            return [minutes[name][i] for i in patients] if minutes else unused
+
         day_patients = DayPatients(
             arrival_min=[arrival_list[i] for i in patients],
             doctor=[local_doctor[doctor_of[i]] if doctor_of[i] >= 0 else -1 for i in patients],
             group=[local_group[group_of[i]] if group_of[i] >= 0 else -1 for i in patients],
             consult_ratio=[consult_ratio[i] for i in patients],
-            registration_min=[minutes["registration"][i] for i in patients],
-            payment_min=[minutes["payment"][i] for i in patients],
-            payment2_min=[minutes["payment2"][i] for i in patients],
-            lab_min=[minutes["lab"][i] for i in patients],
-            lab_turnaround_min=[minutes["lab_turnaround"][i] for i in patients],
-            imaging_min=[minutes["imaging"][i] for i in patients],
-            imaging_turnaround_min=[minutes["imaging_turnaround"][i] for i in patients],
-            return_ratio=[minutes["return"][i] for i in patients],
-            pharmacy_min=[minutes["pharmacy"][i] for i in patients],
+            registration_min=taken("registration"),
+            payment_min=taken("payment"),
+            payment2_min=taken("payment2"),
+            lab_min=taken("lab"),
+            lab_turnaround_min=taken("lab_turnaround"),
+            imaging_min=taken("imaging"),
+            imaging_turnaround_min=taken("imaging_turnaround"),
+            return_ratio=taken("return"),
+            pharmacy_min=taken("pharmacy"),
         )
         stations = flow.sites[key[1]]
         servers = DayServers(
@@ -345,10 +350,11 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     session = lookup([row.session_id or "" for row in demand], rows, np.ones(n, dtype=bool))
     session = np.where(has_group, lookup([g.key[3] for g in groups], booking.group, has_group), session)
     session = np.where(has_doctor, lookup([d.session_id for d in doctors], doctor, has_doctor), session)
-    status = np.asarray(STATUS_NAMES, dtype=object)[booking.status]
-    status = np.where(outcome.no_show, "no_show", status)
-    status = np.where(seen, "seen", status)
-    status = np.where(np.isin(status, ("booked", "walk_in")), "not_seen", status)  # came, never started
+    # booked or admitted, came, but never started cannot happen: 'not_seen' would show it
+    codes = np.where(np.isin(booking.status, (BOOKED, WALK_IN)), len(STATUS_NAMES), booking.status)
+    codes = np.where(outcome.no_show, len(STATUS_NAMES) + 1, codes)
+    codes = np.where(seen, len(STATUS_NAMES) + 2, codes)
+    status = np.asarray([*STATUS_NAMES, "not_seen", "no_show", "seen"], dtype=object)[codes]
     waits = outcome.waits
     lead = booking.lead_days
     consult_start, consult_end, join = outcome.consult_start_min, outcome.consult_end_min, outcome.queue_join_min
