@@ -23,14 +23,12 @@ def make_sweep_command(handle_errors: Callable[[Callable[..., Any]], Callable[..
     @handle_errors
     def sweep(sweep_file: Path, out_dir: Path, scheduler: str | None, workers: int | None) -> None:
         """Roster and simulate every point of a parameter grid on Dask; one tidy table plus a summary."""
-        from scheduler.sweep.run import TerminalProgress, dask_client, run_sweep
-        from scheduler.sweep.spec import load_sweep
+        from scheduler.sweep.run import TerminalProgress, run_sweep
 
         if scheduler is not None and workers is not None:
             raise click.UsageError("--workers sizes the local cluster; with --scheduler the cluster has its own")
-        load_sweep(sweep_file)  # bad input fails before a cluster starts
-        with dask_client(scheduler, workers) as client:
-            run = run_sweep(sweep_file, out_dir, client, progress=TerminalProgress())
+        # every point is validated before a cluster starts; none starts when all points are stored
+        run = run_sweep(sweep_file, out_dir, progress=TerminalProgress(), scheduler=scheduler, workers=workers)
         click.echo(f"{len(run.computed)} points computed, {len(run.reused)} read from earlier runs.")
         summary = run.summary
         if summary.best is None:

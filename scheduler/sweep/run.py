@@ -147,12 +147,17 @@ def _invalid_point(doc: YamlDocument, point: Point, folder: Path, exc: InputErro
 def run_sweep(
     sweep_file: str | Path,
     out_dir: str | Path,
-    client: Client,
+    client: Client | None = None,
     progress: ProgressCallback | None = None,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> SweepRun:
-    """Run (or resume) a sweep on a Dask ``client``; write the tables and summaries to ``out_dir``.
+    """Run (or resume) a sweep; write the tables and summaries to ``out_dir``.
 
-    Points with a stored result in ``out_dir`` are read, not recomputed.
+    Points with a stored result in ``out_dir`` are read, not recomputed. The
+    missing ones run on ``client`` if given, else on :func:`dask_client`
+    ``(scheduler, workers)``, opened only when there is something to compute.
     """
     spec = load_sweep(sweep_file)
     out_dir = Path(out_dir)
@@ -180,7 +185,11 @@ def run_sweep(
         on_stored(frame, report=False)
     if progress is not None:
         progress(len(rows), total)
-    _compute(client, todo, out_dir, rows, on_stored)
+    if todo and client is not None:
+        _compute(client, todo, out_dir, rows, on_stored)
+    elif todo:
+        with dask_client(scheduler, workers) as own_client:
+            _compute(own_client, todo, out_dir, rows, on_stored)
     results = assemble([p.point for p in prepared], [p.key for p in prepared], rows)
     parameters = [p.name for p in spec.parameters]
     summary = summarise_points(results, parameters, spec.kpis, {p.point.label: p.scenario for p in prepared})

@@ -123,11 +123,11 @@ def stop_cluster(cluster: LoopbackCluster) -> None:
         process.wait()
 
 
-@pytest.fixture
-def loopback_cluster(tmp_path: Path) -> Iterator[LoopbackCluster]:
-    """A fresh scheduler and two workers, killed after the test."""
+@contextlib.contextmanager
+def running_cluster(folder: Path, n_workers: int = 2) -> Iterator[LoopbackCluster]:
+    """A cluster for the duration of a ``with`` block; its processes are killed on exit."""
     logs: list = []
-    cluster = start_cluster(tmp_path / "cluster", 2, logs)
+    cluster = start_cluster(folder, n_workers, logs)
     try:
         yield cluster
     finally:
@@ -136,9 +136,23 @@ def loopback_cluster(tmp_path: Path) -> Iterator[LoopbackCluster]:
             log.close()
 
 
+@pytest.fixture
+def fresh_cluster(tmp_path: Path) -> Iterator[LoopbackCluster]:
+    """A scheduler and two workers of this test's own (for tests that kill a worker)."""
+    with running_cluster(tmp_path / "cluster") as cluster:
+        yield cluster
+
+
 @pytest.fixture(scope="module")
-def local_reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    """The grid sweep run by the command line on its default local cluster (2 worker processes)."""
+def shared_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackCluster]:
+    """A scheduler and two workers shared by the tests of a module that leave them running."""
+    with running_cluster(tmp_path_factory.mktemp("cluster")) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Output folder of the grid sweep run by the command line on its local cluster (2 worker processes)."""
     folder = tmp_path_factory.mktemp("local")
     sweep = write_sweep(folder)
     command = [sys.executable, str(REPO / "cli.py"), "sweep", str(sweep), "--out", str(folder / "out"),
@@ -154,4 +168,10 @@ def local_reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         process.wait()
     assert process.returncode == 0, stderr
     assert f"{GRID_POINTS} points computed" in stdout
-    return pd.read_parquet(folder / "out" / "results.parquet")
+    return folder / "out"
+
+
+@pytest.fixture(scope="module")
+def local_reference(local_run: Path) -> pd.DataFrame:
+    """The table of :func:`local_run`: the reference every other run must equal."""
+    return pd.read_parquet(local_run / "results.parquet")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from conftest import GRID_POINTS, GRID_REPLICATIONS, LoopbackCluster, write_sweep
 from distributed import Client
 
+from cli import main
 from scheduler.sweep.run import run_sweep
 from scheduler.sweep.store import POINTS_DIR, RESULT_FILE
 
@@ -48,12 +50,24 @@ def test_cli_local_run_writes_the_tidy_table(local_reference: pd.DataFrame) -> N
     assert by_growth.loc[0.8, "within_booking_window_share"] > by_growth.loc[1.2, "within_booking_window_share"]
 
 
+def test_rerun_of_a_finished_sweep_reads_every_point_and_starts_no_cluster(
+    local_run: Path, local_reference: pd.DataFrame
+) -> None:
+    """All points stored: nothing is computed, so even an unreachable --scheduler is never contacted."""
+    result = CliRunner().invoke(main, ["sweep", str(local_run.parent / "sweep.yaml"), "--out", str(local_run),
+                                       "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 0, result.output
+    assert f"0 points computed, {GRID_POINTS} read from earlier runs." in result.output
+    pd.testing.assert_frame_equal(pd.read_parquet(local_run / "results.parquet"), local_reference)
+    assert not list(local_run.glob("results.*.~*~"))  # same content: no backup
+
+
 def test_separate_process_cluster_gives_the_local_results(
-    tmp_path: Path, loopback_cluster: LoopbackCluster, local_reference: pd.DataFrame
+    tmp_path: Path, shared_cluster: LoopbackCluster, local_reference: pd.DataFrame
 ) -> None:
     """A scheduler and two workers as separate processes on 127.0.0.1 reproduce the local run exactly."""
     sweep = write_sweep(tmp_path)
-    with _client(loopback_cluster) as client:
+    with _client(shared_cluster) as client:
         run = run_sweep(sweep, tmp_path / "out", client)
         ran_on = {w["name"] for w in client.scheduler_info()["workers"].values()}
     assert ran_on == {"worker-0", "worker-1"}
@@ -62,13 +76,13 @@ def test_separate_process_cluster_gives_the_local_results(
 
 
 def test_killed_worker_mid_sweep_still_gives_the_complete_identical_result(
-    tmp_path: Path, loopback_cluster: LoopbackCluster, local_reference: pd.DataFrame
+    tmp_path: Path, fresh_cluster: LoopbackCluster, local_reference: pd.DataFrame
 ) -> None:
     """SIGKILL a worker while it runs a task: its tasks are rerun elsewhere, the table is unchanged."""
     sweep = write_sweep(tmp_path)
     out = tmp_path / "out"
     outcome: dict[str, object] = {}
-    with _client(loopback_cluster) as client, _client(loopback_cluster) as watcher:
+    with _client(fresh_cluster) as client, _client(fresh_cluster) as watcher:
 
         def sweep_in_background() -> None:
             try:
@@ -89,8 +103,8 @@ def test_killed_worker_mid_sweep_still_gives_the_complete_identical_result(
             time.sleep(0.02)
         stored_at_kill = len(_stored_results(out))
         assert victim_name == "worker-1", "the sweep ended before worker-1 got a task"
-        os.kill(loopback_cluster.workers[1].pid, signal.SIGKILL)
-        loopback_cluster.workers[1].wait(timeout=30)
+        os.kill(fresh_cluster.workers[1].pid, signal.SIGKILL)
+        fresh_cluster.workers[1].wait(timeout=30)
         thread.join(timeout=WAIT_S)
         assert not thread.is_alive()
         survivors = {w["name"] for w in watcher.scheduler_info()["workers"].values()}
@@ -105,7 +119,7 @@ class _InterruptedError(Exception):
 
 
 def test_interrupted_sweep_resumes_without_recomputing_finished_points(
-    tmp_path: Path, loopback_cluster: LoopbackCluster, local_reference: pd.DataFrame
+    tmp_path: Path, shared_cluster: LoopbackCluster, local_reference: pd.DataFrame
 ) -> None:
     """Points stored before the interruption are read, not recomputed; the rest are computed once."""
     sweep = write_sweep(tmp_path)
@@ -115,7 +129,7 @@ def test_interrupted_sweep_resumes_without_recomputing_finished_points(
         if done >= 3:
             raise _InterruptedError
 
-    with _client(loopback_cluster) as client:
+    with _client(shared_cluster) as client:
         with pytest.raises(_InterruptedError):
             run_sweep(sweep, out, client, progress=stop_after_three)
         first = _stored_results(out)
