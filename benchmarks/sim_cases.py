@@ -75,12 +75,12 @@ def hospital_week(visits_per_day: int = 5000, sites: int = 3, days: int = 7) -> 
     Every site has the departments of :data:`DEPARTMENTS`; each department at
     each site has enough doctors, all working AM and PM every day, for its
     share of the demand at about 85% of its slots; one in five doctors is a chief
-    (expert clinic). Demand is ``visits_per_day / 0.92`` a day (no-shows), split
+    (expert clinic). Demand is ``visits_per_day / 0.89`` a day (no-shows, walk-ins turned away), split
     evenly. The rolling booking simulation is off (``booking.weeks: 0``).
     """
     site_ids = [f"S{k + 1}" for k in range(sites)]
     departments = {name: Department(name, general, expert, None) for name, (general, expert) in DEPARTMENTS.items()}
-    demand_per_cell = visits_per_day / 0.92 / (sites * len(departments))
+    demand_per_cell = visits_per_day / 0.89 / (sites * len(departments))
     doctors: list[Doctor] = []
     for site in site_ids:
         for name, dept in departments.items():

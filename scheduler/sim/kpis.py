@@ -47,6 +47,7 @@ visit flow's (:data:`FLOW_KEYS`), over patients seen:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
@@ -191,7 +192,13 @@ def ci95_half_width(values: Sequence[float] | np.ndarray) -> float:
     if x.size < 2:
         return 0.0
     sd = float(x.std(ddof=1))
-    return float(stats.t.ppf(0.975, x.size - 1) * sd / math.sqrt(x.size)) if sd > 0 else 0.0
+    return float(_t975(x.size - 1) * sd / math.sqrt(x.size)) if sd > 0 else 0.0
+
+
+@functools.lru_cache(maxsize=64)
+def _t975(degrees_of_freedom: int) -> float:
+    """The 97.5% quantile of Student's t (computed once per sample size)."""
+    return float(stats.t.ppf(0.975, degrees_of_freedom))
 
 
 def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, float]:

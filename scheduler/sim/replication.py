@@ -204,6 +204,7 @@ def run_replication(
     minutes = {k: v.tolist() for k, v in _service_minutes(plan, flow, draws).items()} if flow.full else {}
 
     steps = len(STEP_NAMES)
+    visited_steps = range(steps) if flow.full else (CONSULT,)
     step_join = np.full((steps, n), math.nan)
     step_start = np.full((steps, n), math.nan)
     step_end = np.full((steps, n), math.nan)
@@ -276,9 +277,10 @@ def run_replication(
             full=flow.full, pay_each_step=flow.pay_each_step, discipline=models.queue_discipline,
         )
         index = np.asarray(patients, dtype=np.int64)
-        step_join[:, index] = result.join
-        step_start[:, index] = result.start
-        step_end[:, index] = result.end
+        for step in visited_steps:
+            step_join[step, index] = result.join[step]
+            step_start[step, index] = result.start[step]
+            step_end[step, index] = result.end[step]
         exit_min[index] = result.exit_min
         served_by[index] = np.asarray(doctor_ids, dtype=np.int64)[np.asarray(result.served_by)]
         finish[doctor_ids] = result.doctor_finish
