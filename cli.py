@@ -136,7 +136,7 @@ def simulate(scenario: Path, roster_file: Path, out_dir: Path, replications: int
     click.echo(kpi_text(result.kpis))
     click.echo(weeks_text(result.kpis))
     click.echo(targets_text(check_targets(loaded, result.kpis)))
-    click.echo(f"Written to {out_dir}/: kpis.json, visits.csv, targets.json, targets.csv")
+    click.echo(f"Written to {out_dir}/: kpis.json, visits.csv, targets.json, targets.csv, slot_plan.csv")
 
 
 @main.command()

@@ -14,11 +14,12 @@ from scheduler.check import Violation, check_roster
 from scheduler.compare import ComparisonResult, compare_simulations, write_comparison
 from scheduler.errors import InputError, NoRosterError
 from scheduler.model import Roster, Scenario
-from scheduler.output import write_json_safely
+from scheduler.output import write_json_safely, write_text_safely
 from scheduler.reports import solve_summary
 from scheduler.roster_io import read_roster, write_roster
 from scheduler.scenario import load_scenario
 from scheduler.sim import SimulationResult, simulate, write_simulation
+from scheduler.slots import slot_plan_csv
 from scheduler.solver import SolveParams, SolveResult, build_model, solve
 from scheduler.solver.progress import ProgressHook
 from scheduler.targets import check_targets, write_targets
@@ -95,12 +96,13 @@ def run_simulate(
     workers: int | None = None,
     progress: ReplicationHook | None = None,
 ) -> tuple[Scenario, SimulationResult]:
-    """``simulate``: simulate a roster; write kpis.json, visits.csv and targets.json/.csv to ``out_dir``."""
+    """``simulate``: simulate a roster; write kpis.json, visits.csv, targets.json/.csv and slot_plan.csv."""
     scenario = load_scenario(scenario_dir)
     roster = load_roster(scenario, roster_file)
     result = simulate(scenario, roster, replications=replications, seed=seed, workers=workers, progress=progress)
     write_simulation(result, out_dir)
     write_targets(check_targets(scenario, result.kpis), out_dir)
+    write_text_safely(out_dir / "slot_plan.csv", slot_plan_csv(scenario, roster))
     return scenario, result
 
 

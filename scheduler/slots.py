@@ -9,6 +9,8 @@ the roster's ``booking_open_slots`` is the ``open`` part.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from dataclasses import dataclass
 
@@ -102,3 +104,19 @@ def roster_slot_plan(scenario: Scenario, roster: Roster) -> list[SessionSlots]:
         followup = min(held, split.followup_held + max(0, split.open - open_slots))
         plan.append(SessionSlots(a.slots, open_slots, followup, held - followup))
     return plan
+
+
+#: Columns of slot_plan.csv: the roster row's keys, then its split.
+SLOT_PLAN_COLUMNS = ("date", "session", "site_id", "department", "doctor_id", "clinic",
+                     "slots", "open", "followup_held", "same_day_held")
+
+
+def slot_plan_csv(scenario: Scenario, roster: Roster) -> str:
+    """The slot plan of every roster row as CSV text (:data:`SLOT_PLAN_COLUMNS`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SLOT_PLAN_COLUMNS)
+    for a, plan in zip(roster.assignments, roster_slot_plan(scenario, roster), strict=True):
+        writer.writerow((a.date.isoformat(), a.session_id, a.site_id, a.department, a.doctor_id, a.clinic,
+                         plan.slots, plan.open, plan.followup_held, plan.same_day_held))
+    return buffer.getvalue()

@@ -59,3 +59,18 @@ def test_roster_plan_keeps_the_rosters_open_slots(scenario, clean_roster: Roster
     assert [p.open for p in plan] == [min(a.slots, a.booking_open_slots) for a in roster.assignments]
     assert all(p.open + p.held == a.slots for p, a in zip(plan, roster.assignments, strict=True))
     assert plan[0].held >= 3 or rows[0].slots < 3
+
+
+def test_slot_plan_csv_has_one_row_per_roster_row(scenario, clean_roster: Roster) -> None:  # noqa: ANN001
+    """slot_plan.csv: the contract's row keys and the three channels, which add up to the slots."""
+    import csv
+    import io
+
+    from scheduler.slots import SLOT_PLAN_COLUMNS, slot_plan_csv
+
+    rows = list(csv.DictReader(io.StringIO(slot_plan_csv(scenario, clean_roster))))
+    assert len(rows) == len(clean_roster.assignments)
+    assert tuple(rows[0]) == SLOT_PLAN_COLUMNS
+    for row, a in zip(rows, clean_roster.assignments, strict=True):
+        assert row["doctor_id"] == a.doctor_id and int(row["slots"]) == a.slots
+        assert int(row["open"]) + int(row["followup_held"]) + int(row["same_day_held"]) == a.slots

@@ -108,6 +108,7 @@ def test_simulate_prints_and_writes_the_targets(tmp_path: Path) -> None:
                                        "--out", str(tmp_path), "--replications", "2", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "Booking over weeks" in result.output and "Targets" in result.output
+    assert (tmp_path / "slot_plan.csv").is_file()
     rows = json.loads((tmp_path / "targets.json").read_text(encoding="utf-8"))
     assert {r["target"] for r in rows} >= {"booking_window_share", "expert_booking_open_share", "followup_booking_rate"}
     assert all(r["verdict"] in (MET, NOT_MET, UNCERTAIN, NO_CASES, NOT_MEASURED) for r in rows)
