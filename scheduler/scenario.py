@@ -34,6 +34,7 @@ from scheduler.model import (
 )
 from scheduler.planner_settings import read_holidays, read_joint_clinics, read_partner_support
 from scheduler.settings import YamlDocument, settings_from_yaml
+from scheduler.stations_io import read_stations
 from scheduler.tables import Row, check_unique, read_table
 
 SCENARIO_FILE = "scenario.yaml"
@@ -53,6 +54,7 @@ def load_scenario(folder: str | Path) -> Scenario:
     doc = YamlDocument(folder / SCENARIO_FILE)
     header = _read_header(doc)
     sites = _read_sites(folder / "sites.csv")
+    read_stations(folder, frozenset(sites))  # optional stations.csv, checked early (the simulator reads it)
     departments = _read_departments(folder / "departments.csv")
     session_ids = {s.session_id for s in header["sessions"]}
     dates = frozenset(

@@ -16,11 +16,19 @@ How a replication runs (modules, in order):
    common random numbers across scenarios with the same demand.
 3. :mod:`~scheduler.sim.booking`: booked patients take the earliest free
    booking-open slot; walk-ins take leftover slots on their demand day.
-4. :mod:`~scheduler.sim.day`: each site-day as SimPy processes: registration
-   desks, doctors' and departments' consultation queues, cashiers.
+4. :mod:`~scheduler.sim.day`: each site-day as a discrete-event run of the
+   visit flow: registration (desk, kiosk or mobile), doctors' and departments'
+   consultation queues, cashiers (pay at each step or settle at the end),
+   laboratory and imaging with result turnaround, the return to the doctor,
+   pharmacy; stations and servers per site from :mod:`~scheduler.sim.stations`
+   (scenario settings and the optional ``stations.csv``).
 5. :mod:`~scheduler.sim.kpis`: KPIs per replication, then mean and Student-t
-   95% half-width; :mod:`~scheduler.sim.runner` runs replications (in worker
-   processes when ``workers > 1``) and writes the files.
+   95% half-width; :mod:`~scheduler.sim.queue_series`: queue length over the
+   day per station and doctor; :mod:`~scheduler.sim.runner` runs replications
+   (in worker processes when ``workers > 1``) and writes the files.
+
+Textbook mode (``arrivals: walk_in``, ``flow: consult_only``) and its
+validation helpers (Erlang C, Lindley): :mod:`~scheduler.sim.textbook`.
 
 Calibration constants and their sources: :mod:`~scheduler.sim.calibration`.
 """
