@@ -86,18 +86,25 @@ def assemble(points: list[Point], keys: list[str], rows: dict[str, pd.DataFrame]
     Points are in grid order, replications in order, whatever order they finished in.
     """
     names = [name for name, _ in points[0].settings] if points else []
-    numeric = {name: all(_is_number(p.settings[i][1]) for p in points) for i, name in enumerate(names)}
+    kinds = {name: _column_kind([p.settings[i][1] for p in points]) for i, name in enumerate(names)}
     frames = []
     for point, key in zip(points, keys, strict=True):
         frame = rows[key].copy()
-        leading = {"point": point.label, "point_key": key}
+        leading: dict[str, object] = {"point": point.label, "point_key": key}
         for name, value in point.settings:
-            leading[name] = float(value) if numeric[name] else display_value(value)
+            leading[name] = float(value) if kinds[name] != "string" else display_value(value)
         for position, (column, value) in enumerate(leading.items()):
             frame.insert(position, column, value)
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True)
-    return table.astype({"point": "string", "point_key": "string"} | {n: "string" for n in names if not numeric[n]})
+    return table.astype({"point": "string", "point_key": "string"} | kinds)
+
+
+def _column_kind(values: list[object]) -> str:
+    """dtype of a parameter column: ``Int64`` for whole numbers, ``float64`` for numbers, else ``string``."""
+    if not all(_is_number(v) for v in values):
+        return "string"
+    return "Int64" if all(float(str(v)).is_integer() and not isinstance(v, float) for v in values) else "float64"
 
 
 def _is_number(value: object) -> bool:

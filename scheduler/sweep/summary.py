@@ -119,6 +119,7 @@ def summary_markdown(
                      "summary.csv says which targets and by how much.")
         uncertain = table.loc[table["targets"] == UNCERTAIN, "point"].astype(str).tolist()
         if uncertain:
+            lines.append("")
             lines.append(f"Uncertain (an interval straddles a target; more replications would tell): "
                          f"{', '.join(uncertain)}.")
     else:
