@@ -1,0 +1,300 @@
+"""Hospital-wide rosters by department: solve blocks apart, then join them.
+
+Departments share only sites and the rooms open to any department (shared
+rooms): coverage is per site and department, every soft rule is per doctor or
+per department, and each doctor belongs to one department. Joint clinics and
+partner support are the only rules that link departments; the departments they
+link form one block (:func:`department_blocks`).
+
+Each block is solved on its own (:func:`scheduler.solver.solve.solve`) with
+every shared room available to it. That is a relaxation of the whole problem
+whose objective is the sum of the blocks' objectives, so the blocks' bounds add
+up to a bound of the whole. If the joined roster also fits the shared rooms
+(:func:`seat_shared_rooms`) it is a valid roster with that sum as objective;
+otherwise the whole model is solved, warm-started from the joined roster
+(CP-SAT hints), for the time left.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections import defaultdict
+
+from scheduler.model import Assignment, Roster, Scenario
+from scheduler.solver.build import RosterModel, build_model
+from scheduler.solver.solve import RulePenalty, SolveParams, SolveResult, solve
+
+#: Most doctors packed into one block: the size of hospital CP-SAT solved within
+#: 0.1% of the coverage bound in 30 s (benchmarks/results/solver_coverage.md).
+MAX_BLOCK_DOCTORS = 60
+#: Smallest share of the time limit any block gets [-].
+MIN_BLOCK_SHARE = 0.02
+#: Share of the time limit kept for joining (and, when needed, for the whole model) [-].
+JOIN_SHARE = 0.4
+
+
+def linked_departments(scenario: Scenario) -> list[tuple[str, ...]]:
+    """Departments grouped so that no hard rule links two groups, in department order."""
+    parent = {d: d for d in scenario.departments}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    def join(departments: list[str]) -> None:
+        for other in departments[1:]:
+            parent[root(other)] = root(departments[0])
+
+    for clinic in scenario.joint_clinics:
+        join(list(clinic.departments))
+    for support in scenario.partner_support:
+        join(sorted({
+            d.department for d in scenario.doctors
+            if d.home_site == support.from_home_site and support.site_id in d.sites
+            and (not support.departments or d.department in support.departments)
+        }))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for department in scenario.departments:
+        groups[root(department)].append(department)
+    return [tuple(g) for g in groups.values()]
+
+
+def department_blocks(scenario: Scenario, max_doctors: int = MAX_BLOCK_DOCTORS) -> list[tuple[str, ...]]:
+    """Linked department groups packed into blocks of at most ``max_doctors`` doctors
+    (first fit, largest group first; a larger group is a block of its own), so that
+    few CP-SAT solves each get a model of the size they solve well."""
+    size = defaultdict(int)
+    for doctor in scenario.doctors:
+        size[doctor.department] += 1
+    groups = sorted(linked_departments(scenario), key=lambda g: (-sum(size[d] for d in g), g))
+    blocks: list[list[str]] = []
+    loads: list[int] = []
+    for group in groups:
+        load = sum(size[d] for d in group)
+        fit = next((i for i, used in enumerate(loads) if used + load <= max_doctors), None)
+        if fit is None:
+            blocks.append(list(group))
+            loads.append(load)
+        else:
+            blocks[fit].extend(group)
+            loads[fit] += load
+    return [tuple(b) for b in blocks]
+
+
+def block_scenario(scenario: Scenario, departments: tuple[str, ...]) -> Scenario:
+    """The scenario restricted to the doctors, demand and rules of ``departments``."""
+    keep = set(departments)
+    doctors = tuple(d for d in scenario.doctors if d.department in keep)
+    ids = {d.doctor_id for d in doctors}
+    return dataclasses.replace(
+        scenario,
+        doctors=doctors,
+        demand=tuple(r for r in scenario.demand if r.department in keep),
+        unavailability=tuple(u for u in scenario.unavailability if u.doctor_id in ids),
+        requests=tuple(r for r in scenario.requests if r.doctor_id in ids),
+        joint_clinics=tuple(c for c in scenario.joint_clinics if set(c.departments) <= keep),
+        partner_support=tuple(s for s in scenario.partner_support
+                              if any(d.home_site == s.from_home_site and s.site_id in d.sites for d in doctors)),
+        history={k: v for k, v in scenario.history.items() if k in ids},
+    )
+
+
+def seat_shared_rooms(scenario: Scenario, assignments: list[Assignment]) -> list[Assignment] | None:
+    """Reassign shared rooms across blocks; None if some session needs more than the site has.
+
+    Department rooms are used by one department only, so the blocks never
+    compete for them. Doctors seated together in a shared room by their block
+    (a joint clinic) stay together.
+    """
+    shared = defaultdict(list)
+    for room in scenario.rooms:
+        if room.department is None:
+            shared[room.site_id].append(room.room_id)
+    shared_ids = {r for rooms in shared.values() for r in rooms}
+    groups: dict[tuple, dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, a in enumerate(assignments):
+        if a.room_id in shared_ids:
+            block_room = (scenario.doctor(a.doctor_id).department if a.clinic != "mdt" else "mdt", a.room_id)
+            groups[(a.site_id, a.date, a.session_id)][block_room].append(index)
+    seated = list(assignments)
+    for (site_id, _, _), users in groups.items():
+        rooms = sorted(shared[site_id])
+        if len(users) > len(rooms):
+            return None
+        for room_id, (_, indexes) in zip(rooms, sorted(users.items()), strict=False):
+            for index in indexes:
+                seated[index] = dataclasses.replace(seated[index], room_id=room_id)
+    return seated
+
+
+def _hinted_whole(scenario: Scenario, assignments: list[Assignment], params: SolveParams) -> SolveResult:
+    """The whole model, warm-started from ``assignments``."""
+    roster_model = build_model(scenario)
+    chosen = {(a.doctor_id, a.date, a.session_id, a.site_id) for a in assignments}
+    for key, var in roster_model.ctx.works.items():
+        roster_model.model.AddHint(var, key in chosen)
+    return solve(roster_model, params)
+
+
+Cell = tuple[str, dt.date, str]  # site, date, session
+
+
+def shared_rooms_used(scenario: Scenario, assignments: list[Assignment]) -> dict[Cell, int]:
+    """Shared rooms each (site, date, session) of a roster occupies."""
+    shared = {r.room_id for r in scenario.rooms if r.department is None}
+    used: dict[Cell, set[str]] = defaultdict(set)
+    for a in assignments:
+        if a.room_id in shared:
+            used[(a.site_id, a.date, a.session_id)].add(a.room_id)
+    return {cell: len(rooms) for cell, rooms in used.items()}
+
+
+def allot_shared_rooms(scenario: Scenario, uses: list[dict[Cell, int]]) -> list[dict[Cell, int]]:
+    """Shared rooms per block and cell: what each block used where the site's rooms
+    suffice; shares in proportion to use (largest remainder) where they do not."""
+    rooms: dict[str, int] = defaultdict(int)
+    for room in scenario.rooms:
+        if room.department is None:
+            rooms[room.site_id] += 1
+    allotted = [dict(use) for use in uses]
+    for cell in {c for use in uses for c in use}:
+        wanted = [use.get(cell, 0) for use in uses]
+        available = rooms[cell[0]]
+        if sum(wanted) <= available:
+            continue
+        exact = [w * available / sum(wanted) for w in wanted]
+        shares = [int(x) for x in exact]
+        for i in sorted(range(len(uses)), key=lambda i: (shares[i] - exact[i], i))[: available - sum(shares)]:
+            shares[i] += 1
+        for i, share in enumerate(shares):
+            allotted[i][cell] = share
+    return allotted
+
+
+def within_allotment(scenario: Scenario, assignments: list[Assignment], allotted: dict[Cell, int]) -> list[Assignment]:
+    """The roster without the sessions that hold shared rooms beyond the allotment
+    (those offering the fewest slots go first): a warm start that fits."""
+    shared = {r.room_id for r in scenario.rooms if r.department is None}
+    holders: dict[Cell, dict[str, list[Assignment]]] = defaultdict(lambda: defaultdict(list))
+    for a in assignments:
+        if a.room_id in shared:
+            holders[(a.site_id, a.date, a.session_id)][a.room_id].append(a)
+    dropped: set[int] = set()
+    for cell, rooms in holders.items():
+        surplus = len(rooms) - allotted.get(cell, 0)
+        for room_id in sorted(rooms, key=lambda r: (sum(a.slots for a in rooms[r]), r))[: max(0, surplus)]:
+            dropped.update(id(a) for a in rooms[room_id])
+    return [a for a in assignments if id(a) not in dropped]
+
+
+def cap_shared_rooms(roster_model: RosterModel, allotted: dict[Cell, int]) -> None:
+    """At most ``allotted`` shared rooms in each cell for this block's model (none elsewhere)."""
+    ctx = roster_model.ctx
+    scenario = roster_model.scenario
+    own: dict[tuple[str, str], int] = defaultdict(int)
+    for room in scenario.rooms:
+        if room.department is not None:
+            own[(room.site_id, room.department)] += 1
+    for (site_id, date, session_id), keys in ctx.by_site_session.items():
+        per_department: dict[str, list] = defaultdict(list)
+        for key in keys:
+            per_department[scenario.doctor(key[0]).department].append(key)
+        excess = []
+        for department, dept_keys in per_department.items():
+            rooms = own[(site_id, department)]
+            if len(dept_keys) > rooms:
+                extra = ctx.model.NewIntVar(0, len(dept_keys) - rooms, "")
+                ctx.model.Add(ctx.sum_works(dept_keys) <= rooms + extra)
+                excess.append(extra)
+        if excess:
+            ctx.model.Add(sum(excess) <= allotted.get((site_id, date, session_id), 0))
+
+
+def _solve_block(scenario: Scenario, block: tuple[str, ...], params: SolveParams,
+                 allotted: dict[Cell, int] | None = None, hint: list[Assignment] | None = None) -> SolveResult:
+    """One block, with every shared room (``allotted`` None) or only its allotment."""
+    roster_model = build_model(block_scenario(scenario, block))
+    if allotted is not None:
+        cap_shared_rooms(roster_model, allotted)
+    if hint is not None:
+        chosen = {(a.doctor_id, a.date, a.session_id, a.site_id) for a in hint}
+        for key, var in roster_model.ctx.works.items():
+            roster_model.model.AddHint(var, key in chosen)
+    return solve(roster_model, params)
+
+
+def solve_decomposed(scenario: Scenario, params: SolveParams) -> SolveResult:
+    """Solve department blocks apart and join them (see the module docstring).
+
+    Round 1 solves every block with all shared rooms: the sum of the blocks'
+    bounds bounds the whole problem. Where the blocks' rosters together need
+    more shared rooms than a site has, round 2 allots the rooms
+    (:func:`allot_shared_rooms`) and solves again, warm-started, the blocks that
+    lost rooms. ``params.time_limit_s`` covers both rounds: each block gets a
+    share in proportion to its doctors, round 2 :data:`JOIN_SHARE` of the limit.
+    """
+    started = time.perf_counter()
+    blocks = department_blocks(scenario)
+    if len(blocks) == 1:
+        return solve(build_model(scenario), params)
+    doctors = {b: sum(1 for d in scenario.doctors if d.department in b) for b in blocks}
+    total = max(1, sum(doctors.values()))
+
+    def budget(block: tuple[str, ...], share: float) -> SolveParams:
+        limit = params.time_limit_s * max(MIN_BLOCK_SHARE, share * doctors[block] / total)
+        return dataclasses.replace(params, time_limit_s=limit, log=False)
+
+    relaxed = [_solve_block(scenario, b, budget(b, 1 - JOIN_SHARE)) for b in blocks]
+    rosters = [list(r.roster.assignments) if r.roster is not None else [] for r in relaxed]
+    uses = [shared_rooms_used(scenario, roster) for roster in rosters]
+    allotted = allot_shared_rooms(scenario, uses)
+    final = list(relaxed)
+    for i, block in enumerate(blocks):
+        if allotted[i] != uses[i] or relaxed[i].roster is None:
+            final[i] = _solve_block(scenario, block, budget(block, JOIN_SHARE), allotted[i])
+            rosters[i] = list(final[i].roster.assignments) if final[i].roster is not None else []
+    seated = seat_shared_rooms(scenario, [a for roster in rosters for a in roster])
+    if seated is None or any(r.roster is None for r in final):
+        remaining = max(params.time_limit_s * JOIN_SHARE, params.time_limit_s - (time.perf_counter() - started))
+        return _hinted_whole(scenario, [a for roster in rosters for a in roster],
+                             dataclasses.replace(params, time_limit_s=remaining))
+    bound = _sum([r.best_bound for r in relaxed])
+    served_bound = int(sum(r.served_bound or 0 for r in relaxed))
+    return _joined(final, seated, params, time.perf_counter() - started, bound, served_bound)
+
+
+def _sum(values: list[float | None]) -> float | None:
+    return None if any(v is None for v in values) else sum(values)
+
+
+def _joined(results: list[SolveResult], assignments: list[Assignment], params: SolveParams,
+            wall_s: float, bound: float | None, served_bound: int) -> SolveResult:
+    """One result from the blocks' results, their joined, re-seated roster and the relaxation's bounds."""
+    objective = _sum([r.objective for r in results])
+    served = int(sum(r.served or 0 for r in results))
+    penalties: dict[str, RulePenalty] = {}
+    for r in results:
+        for name, p in r.penalties.items():
+            before = penalties.get(name, RulePenalty(p.weight, 0.0))
+            penalties[name] = RulePenalty(p.weight, before.penalty + p.penalty)
+    assignments.sort(key=lambda a: (a.date, a.start_min, a.site_id, a.room_id, a.doctor_id))
+    return SolveResult(
+        status="optimal" if objective is not None and bound is not None and objective <= bound else "feasible",
+        objective=objective,
+        best_bound=bound,
+        gap=None if objective is None or bound is None else abs(objective - bound) / max(1.0, abs(objective)),
+        wall_s=wall_s,
+        served=served,
+        served_bound=served_bound,
+        served_gap=(served_bound - served) / served_bound if served_bound else 0.0,
+        demand=sum(r.demand for r in results),
+        penalties=penalties,
+        roster=Roster(tuple(assignments)),
+        coverage_status="optimal" if {r.coverage_status for r in results} == {"optimal"} else "feasible",
+        params=params,
+        reproducible=all(r.reproducible for r in results),
+    )
