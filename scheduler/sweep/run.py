@@ -33,7 +33,7 @@ from scheduler.output import write_text_safely
 from scheduler.scenario import load_scenario
 from scheduler.settings import YamlDocument
 from scheduler.sweep.points import ChangeError, Point, expand_points, folder_files, materialise, point_key
-from scheduler.sweep.spec import KeyPath, SweepSpec, check_kpis, load_sweep
+from scheduler.sweep.spec import ColumnPath, KeyPath, SweepSpec, check_kpis, load_sweep
 from scheduler.sweep.store import (
     POINTS_DIR,
     assemble,
@@ -139,7 +139,11 @@ def _invalid_point(doc: YamlDocument, point: Point, folder: Path, exc: InputErro
     inner = InputError(shown, exc.message, row, exc.column)
     origin = "parameters"
     for change in point.changes:
-        if isinstance(change.target, KeyPath) and exc.column and exc.column.startswith(change.target.text):
+        target = change.target
+        by_key = isinstance(target, KeyPath) and file.name == "scenario.yaml" and \
+            (exc.column or "").startswith(target.text)
+        by_column = isinstance(target, ColumnPath) and file.name == target.file and exc.column == target.column
+        if by_key or by_column:
             origin = change.origin
     return doc.error(origin, f"point {point.label} ({point.describe()}) is not a valid scenario: {inner}")
 

@@ -98,7 +98,7 @@ def test_missing_or_wrong_base_is_named(tmp_path: Path) -> None:
          "point p001 (simulation.walk_in_share=1.5) is not a valid scenario: scenario.yaml"),
         ("{path: opening.weekday, values: [[AM, LATE]]}", "parameters[0].path", "unknown session 'LATE'"),
         ("{path: 'sessions[5].end', values: ['22:00']}", "parameters[0].path", "sessions has no item [5] (it has 3)"),
-        ("{path: doctors.csv:max_sessions_per_week, values: [many]}", "parameters",
+        ("{path: doctors.csv:max_sessions_per_week, values: [many]}", "parameters[0].path",
          "doctors.csv, row 2, column 'max_sessions_per_week'"),
     ],
 )
