@@ -227,7 +227,8 @@ def _solve_block(scenario: Scenario, block: tuple[str, ...], params: SolveParams
     return solve(roster_model, params)
 
 
-def solve_decomposed(scenario: Scenario, params: SolveParams) -> SolveResult:
+def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors: int = MAX_BLOCK_DOCTORS
+                     ) -> SolveResult:
     """Solve department blocks apart and join them (see the module docstring).
 
     Round 1 solves every block with all shared rooms: the sum of the blocks'
@@ -238,7 +239,7 @@ def solve_decomposed(scenario: Scenario, params: SolveParams) -> SolveResult:
     share in proportion to its doctors, round 2 :data:`JOIN_SHARE` of the limit.
     """
     started = time.perf_counter()
-    blocks = department_blocks(scenario)
+    blocks = department_blocks(scenario, max_block_doctors)
     if len(blocks) == 1:
         return solve(build_model(scenario), params)
     doctors = {b: sum(1 for d in scenario.doctors if d.department in b) for b in blocks}
