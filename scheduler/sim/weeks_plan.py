@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scheduler.model import Roster, Scenario
+from scheduler.sim.booking_profile import LEAD_DAYS_QUANTILES
 from scheduler.sim.distributions import default_models
 from scheduler.sim.plan import open_slot_indices, stream_key
 from scheduler.slots import consult_min_for, followup_shares, roster_slot_plan
@@ -68,7 +69,9 @@ class WeeksPlan:
     pools: tuple[tuple[str, str, str], ...]  #: (site, department, clinic) of each pool id
     pools_for: dict[tuple[str, str, bool], tuple[PoolId, ...]]  #: (site, dept, needs expert) -> pools
     demand: tuple[DemandTemplate, ...]
-    followup_share: dict[tuple[str, str], float]  #: (site, department) -> share of visits needing one
+    #: (site, department) -> probability that a consultation needs a follow-up (see
+    #: :func:`followup_probability`)
+    followup_share: dict[tuple[str, str], float]
     opening_min: dict[int, tuple[int, int]]  #: day of period -> (first start, last end) [min of day]
     session_weekdays: dict[PoolId, tuple[int, ...]]  #: weekdays (0 = Monday) with sessions, per pool
     no_show_by_lead: tuple[float, ...]  #: no-show probability by lead time [days]
@@ -86,6 +89,30 @@ class WeeksPlan:
     def measured_days(self) -> tuple[int, int]:
         """First and one-past-last day of the measured periods."""
         return self.warmup_weeks * self.period_days, self.weeks * self.period_days
+
+
+def followup_probability(share: float, no_show_by_lead: np.ndarray, same_day_share: float,
+                         max_ahead_days: int, due_days: int) -> float:
+    """Probability that a consultation needs a follow-up, so that follow-ups are ``share`` of booked visits.
+
+    Only patients who come generate follow-ups, so in steady state follow-ups
+    are ``p * (1 - q)`` of the booked visits, ``q`` their mean no-show rate.
+    ``p = share / (1 - q)`` (at most 1) makes that ``share``, and the booked
+    visits match the demand. ``q`` is estimated from the lead-time mix:
+    ``1 - share`` new patients (``same_day_share`` same day, the rest with the
+    log's advance notice capped at ``max_ahead_days``) and ``share``
+    follow-ups at ``due_days``.
+    """
+    if share <= 0:
+        return 0.0
+    q = np.asarray(LEAD_DAYS_QUANTILES, dtype=float)
+    fine = np.interp(np.linspace(0, q.size - 1, 2001), np.arange(q.size), q)
+    notice = np.minimum(np.floor(fine), max_ahead_days).astype(np.int64)
+    last = no_show_by_lead.size - 1
+    new_rate = same_day_share * no_show_by_lead[0] + (1 - same_day_share) * float(
+        no_show_by_lead[np.minimum(notice, last)].mean())
+    mean_no_show = (1 - share) * new_rate + share * float(no_show_by_lead[min(due_days, last)])
+    return min(1.0, share / (1.0 - mean_no_show))
 
 
 def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
@@ -143,7 +170,14 @@ def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
         for site, dept in site_depts
         for expert in (False, True)
     }
-    shares = followup_shares(scenario)
+    no_show = default_models(scenario.simulation).no_show
+    leads = np.arange(0, total_periods * period + 1, dtype=float)
+    no_show_by_lead = np.asarray(no_show(leads), dtype=float)
+    shares = {
+        key: followup_probability(share, no_show_by_lead, float(scenario.simulation.walk_in_share),
+                                  max_ahead, booking.followup_due_days)
+        for key, share in followup_shares(scenario).items()
+    }
     demand = tuple(
         DemandTemplate(
             key=stream_key("weeks", r.date.isoformat(), r.site_id, r.department, r.session_id or "", i),
@@ -158,8 +192,6 @@ def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
         open_sessions = scenario.open_sessions(date)
         if open_sessions:
             opening[day] = (min(s.start_min for s in open_sessions), max(s.end_min for s in open_sessions))
-    no_show = default_models(scenario.simulation).no_show
-    leads = np.arange(0, total_periods * period + 1, dtype=float)
     return WeeksPlan(
         period_days=period,
         weeks=booking.weeks,
@@ -176,7 +208,7 @@ def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
         followup_share=shares,
         opening_min=opening,
         session_weekdays={p: tuple(sorted(w)) for p, w in weekdays.items()},
-        no_show_by_lead=tuple(float(p) for p in np.asarray(no_show(leads), dtype=float)),
+        no_show_by_lead=tuple(float(p) for p in no_show_by_lead),
         walk_in_share=float(scenario.simulation.walk_in_share),
         booking_window_days=int(scenario.targets.booking_window_days),
         max_ahead_days=max_ahead,
