@@ -168,3 +168,15 @@ def test_requests_without_any_slot_count_as_unserved() -> None:
     assert kpis["weeks_requests"] > 0
     assert kpis["weeks_unserved_patients"] == kpis["weeks_requests"]
     assert kpis["weeks_within_window_share"] == 0.0
+
+
+def test_followup_probability_offsets_no_shows() -> None:
+    """Without no-shows it is the follow-up share; with them it is larger by 1 / (1 - mean no-show), at most 1."""
+    from scheduler.sim.weeks_plan import followup_probability
+
+    none = np.zeros(60)
+    flat = np.full(60, 0.2)
+    assert followup_probability(0.0, flat, 0.35, 28, 14) == 0.0
+    assert followup_probability(0.3, none, 0.35, 28, 14) == pytest.approx(0.3)
+    assert followup_probability(0.3, flat, 0.35, 28, 14) == pytest.approx(0.3 / 0.8)
+    assert followup_probability(0.9, np.full(60, 0.5), 0.35, 28, 14) == 1.0
