@@ -266,3 +266,21 @@ def test_station_without_servers_is_bad_input(tmp_path: Path) -> None:
         build_flow(load_scenario(folder))
     assert info.value.column == "simulation.lab_servers"
     assert build_flow(load_scenario(tiny_copy(tmp_path / "skip", "{lab_servers: 0, lab_share: 0}"))).full
+
+
+#: Seeded full-flow KPIs of :func:`busy_day` (3 replications, seed 12), by payment mode.
+FLOW_REGRESSION = {
+    "pay_each_step": {"mean_time_in_hospital_min": 109.11547184534976, "mean_queues_per_patient": 5.0699757449757445,
+                      "mean_cashier_wait_min": 0.6329204585093074, "overtime_min_per_session": 81.20727264304914},
+    "settle_at_end": {"mean_time_in_hospital_min": 108.7237087689601, "mean_queues_per_patient": 4.75951720951721,
+                      "mean_cashier_wait_min": 0.30225366857974695, "overtime_min_per_session": 79.51811750663829},
+}
+
+
+@pytest.mark.parametrize("mode", sorted(FLOW_REGRESSION))
+def test_seeded_full_flow_regression(mode: str) -> None:
+    """The full visit flow reproduces the committed KPI values (any change to the engine shows here)."""
+    scenario, roster = busy_day(payment=mode)
+    kpis = simulate(scenario, roster, replications=3, seed=12, workers=1).kpis
+    for key, expected in FLOW_REGRESSION[mode].items():
+        assert kpis[key] == pytest.approx(expected, abs=1e-9), key
