@@ -24,6 +24,7 @@ from collections import defaultdict
 
 from scheduler.model import Assignment, Roster, Scenario
 from scheduler.solver.build import RosterModel, build_model
+from scheduler.solver.context import WorkKey
 from scheduler.solver.solve import RulePenalty, SolveParams, SolveResult, solve
 
 #: Most doctors packed into one block: the size of hospital CP-SAT solved within
@@ -131,13 +132,14 @@ def seat_shared_rooms(scenario: Scenario, assignments: list[Assignment]) -> list
     return seated
 
 
+def _work_keys(assignments: list[Assignment]) -> dict[WorkKey, bool]:
+    """The work decisions a roster takes."""
+    return {(a.doctor_id, a.date, a.session_id, a.site_id): True for a in assignments}
+
+
 def _hinted_whole(scenario: Scenario, assignments: list[Assignment], params: SolveParams) -> SolveResult:
     """The whole model, warm-started from ``assignments``."""
-    roster_model = build_model(scenario)
-    chosen = {(a.doctor_id, a.date, a.session_id, a.site_id) for a in assignments}
-    for key, var in roster_model.ctx.works.items():
-        roster_model.model.AddHint(var, key in chosen)
-    return solve(roster_model, params)
+    return solve(build_model(scenario), params, warm_start=_work_keys(assignments))
 
 
 Cell = tuple[str, dt.date, str]  # site, date, session
@@ -220,11 +222,7 @@ def _solve_block(scenario: Scenario, block: tuple[str, ...], params: SolveParams
     roster_model = build_model(block_scenario(scenario, block))
     if allotted is not None:
         cap_shared_rooms(roster_model, allotted)
-    if hint is not None:
-        chosen = {(a.doctor_id, a.date, a.session_id, a.site_id) for a in hint}
-        for key, var in roster_model.ctx.works.items():
-            roster_model.model.AddHint(var, key in chosen)
-    return solve(roster_model, params)
+    return solve(roster_model, params, warm_start=None if hint is None else _work_keys(hint))
 
 
 def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors: int = MAX_BLOCK_DOCTORS
@@ -256,7 +254,8 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     final = list(relaxed)
     for i, block in enumerate(blocks):
         if allotted[i] != uses[i] or relaxed[i].roster is None:
-            final[i] = _solve_block(scenario, block, budget(block, JOIN_SHARE), allotted[i])
+            hint = within_allotment(scenario, rosters[i], allotted[i])
+            final[i] = _solve_block(scenario, block, budget(block, JOIN_SHARE), allotted[i], hint)
             rosters[i] = list(final[i].roster.assignments) if final[i].roster is not None else []
     seated = seat_shared_rooms(scenario, [a for roster in rosters for a in roster])
     if seated is None or any(r.roster is None for r in final):

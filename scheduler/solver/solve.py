@@ -11,6 +11,7 @@ objective.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -18,9 +19,11 @@ from ortools.sat.python import cp_model
 from scheduler.errors import InfeasibleError
 from scheduler.model import Roster
 from scheduler.solver.build import RosterModel
+from scheduler.solver.context import WorkKey
 from scheduler.solver.explain import explain_infeasibility
 from scheduler.solver.extract import extract_roster
 from scheduler.solver.progress import ProgressHook, phase_callback
+from scheduler.solver.warm_start import apply_hint, complete_hint
 
 #: Share of the time limit phase 1 (coverage) may use; phase 2 gets the rest.
 COVERAGE_PHASE_SHARE = 0.5
@@ -29,6 +32,8 @@ COVERAGE_PHASE_SHARE = 0.5
 #: worker count give the same roster on a busy or an idle machine; 0.5 keeps
 #: the wall time at most about the limit on 2 cores (measured on city_general).
 DETERMINISTIC_S_PER_S = 0.5
+#: Share of the coverage phase's budget spent completing a warm start into a full hint.
+WARM_START_SHARE = 0.1
 #: Wall-clock safety cap, as a multiple of the limit: a run stopped by it is
 #: flagged as not reproducible in the result.
 WALL_CAP_FACTOR = 2.0
@@ -117,10 +122,15 @@ def _gap(value: float, bound: float) -> float:
     return abs(value - bound) / max(1.0, abs(value))
 
 
-def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook | None = None) -> SolveResult:
+def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook | None = None,
+          warm_start: Mapping[WorkKey, bool] | None = None) -> SolveResult:
     """Solve in two phases; raise :class:`InfeasibleError` with reasons if no roster exists.
 
     ``progress``, if given, is called with each phase's objective and bound as they improve.
+    ``warm_start`` (work decision -> worked; decisions not named are not worked), if given
+    and if it obeys every hard rule, is completed into a full first solution
+    (:func:`~scheduler.solver.warm_start.complete_hint`, :data:`WARM_START_SHARE` of the
+    coverage phase's budget) that phase 1 starts from.
     """
     started = time.perf_counter()
     model = roster_model.model
@@ -130,6 +140,12 @@ def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook
 
     model.Maximize(roster_model.coverage.served)
     phase1_limit = params.time_limit_s * COVERAGE_PHASE_SHARE
+    if warm_start is not None:
+        fixed = {var.Index(): int(warm_start.get(key, False)) for key, var in roster_model.ctx.works.items()}
+        budget = phase1_limit * WARM_START_SHARE * DETERMINISTIC_S_PER_S
+        values = complete_hint(model, fixed, budget, params.workers, params.seed)
+        if values is not None:
+            apply_hint(model, values)
     phase1 = _solver(params, phase1_limit)
     status1 = phase1.Solve(model, phase_callback(phase1, "coverage", progress))
     if status1 == cp_model.INFEASIBLE:
