@@ -177,22 +177,6 @@ def allot_shared_rooms(scenario: Scenario, uses: list[dict[Cell, int]]) -> list[
     return allotted
 
 
-def within_allotment(scenario: Scenario, assignments: list[Assignment], allotted: dict[Cell, int]) -> list[Assignment]:
-    """The roster without the sessions that hold shared rooms beyond the allotment
-    (those offering the fewest slots go first): a warm start that fits."""
-    shared = {r.room_id for r in scenario.rooms if r.department is None}
-    holders: dict[Cell, dict[str, list[Assignment]]] = defaultdict(lambda: defaultdict(list))
-    for a in assignments:
-        if a.room_id in shared:
-            holders[(a.site_id, a.date, a.session_id)][a.room_id].append(a)
-    dropped: set[int] = set()
-    for cell, rooms in holders.items():
-        surplus = len(rooms) - allotted.get(cell, 0)
-        for room_id in sorted(rooms, key=lambda r: (sum(a.slots for a in rooms[r]), r))[: max(0, surplus)]:
-            dropped.update(id(a) for a in rooms[room_id])
-    return [a for a in assignments if id(a) not in dropped]
-
-
 def cap_shared_rooms(roster_model: RosterModel, allotted: dict[Cell, int]) -> None:
     """At most ``allotted`` shared rooms in each cell for this block's model (none elsewhere)."""
     ctx = roster_model.ctx
@@ -217,12 +201,12 @@ def cap_shared_rooms(roster_model: RosterModel, allotted: dict[Cell, int]) -> No
 
 
 def _solve_block(scenario: Scenario, block: tuple[str, ...], params: SolveParams,
-                 allotted: dict[Cell, int] | None = None, hint: list[Assignment] | None = None) -> SolveResult:
+                 allotted: dict[Cell, int] | None = None) -> SolveResult:
     """One block, with every shared room (``allotted`` None) or only its allotment."""
     roster_model = build_model(block_scenario(scenario, block))
     if allotted is not None:
         cap_shared_rooms(roster_model, allotted)
-    return solve(roster_model, params, warm_start=None if hint is None else _work_keys(hint))
+    return solve(roster_model, params)
 
 
 def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors: int = MAX_BLOCK_DOCTORS
@@ -232,9 +216,11 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     Round 1 solves every block with all shared rooms: the sum of the blocks'
     bounds bounds the whole problem. Where the blocks' rosters together need
     more shared rooms than a site has, round 2 allots the rooms
-    (:func:`allot_shared_rooms`) and solves again, warm-started, the blocks that
-    lost rooms. ``params.time_limit_s`` covers both rounds: each block gets a
-    share in proportion to its doctors, round 2 :data:`JOIN_SHARE` of the limit.
+    (:func:`allot_shared_rooms`) and solves again, from scratch, the blocks
+    that lost rooms (warm-starting them from their round-1 roster cut down to
+    the allotment served fewer patients in the same time on a 400-doctor week).
+    ``params.time_limit_s`` covers both rounds: each block gets a share in
+    proportion to its doctors, round 2 :data:`JOIN_SHARE` of the limit.
     """
     started = time.perf_counter()
     blocks = department_blocks(scenario, max_block_doctors)
@@ -254,8 +240,7 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     final = list(relaxed)
     for i, block in enumerate(blocks):
         if allotted[i] != uses[i] or relaxed[i].roster is None:
-            hint = within_allotment(scenario, rosters[i], allotted[i])
-            final[i] = _solve_block(scenario, block, budget(block, JOIN_SHARE), allotted[i], hint)
+            final[i] = _solve_block(scenario, block, budget(block, JOIN_SHARE), allotted[i])
             rosters[i] = list(final[i].roster.assignments) if final[i].roster is not None else []
     seated = seat_shared_rooms(scenario, [a for roster in rosters for a in roster])
     if seated is None or any(r.roster is None for r in final):
