@@ -14,13 +14,17 @@ machine a run actually got when others share it. Writes ``performance.md``
   workers; every solution is checked by :mod:`benchmarks.curtois_eval`.
 * Hospitals: the department decomposition (:mod:`scheduler.solver.decompose`)
   against the monolithic two-phase solve of the same model
-  (:func:`scheduler.solver.solve`), same time limit and workers; every roster
-  is checked by :mod:`scheduler.check`.
+  (:func:`scheduler.solver.solve`), same time limit and workers, and on the
+  bundled scenarios the monolithic solve warm-started from last week's roster
+  (:mod:`scheduler.solver.warm_start`); every roster is checked by
+  :mod:`scheduler.check`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import multiprocessing
 import os
 import platform
@@ -40,11 +44,13 @@ from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_model import build_curtois_model
 from benchmarks.curtois_plain import solve_plain
 from scheduler.check import check_roster
+from scheduler.model import Roster
 from scheduler.output import write_text_safely
 from scheduler.reports import markdown_table
 from scheduler.scenario import load_scenario
 from scheduler.solver import SolveParams, build_model, solve
 from scheduler.solver.decompose import solve_decomposed
+from scheduler.solver.warm_start import previous_week_hint
 from scheduler.synthetic import write_synthetic_hospital
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,8 +108,16 @@ def hospital_run(label: str, folder: str | None, doctors: int, method: str, time
             path = Path(folder)
         scenario = load_scenario(path)
     params = SolveParams(time_limit_s=time_limit_s, seed=1, workers=workers)
+    warm_start = None
+    if method == "warm_start":  # last week: the same week solved with another seed, moved back 7 days
+        previous = solve(build_model(scenario), dataclasses.replace(params, seed=2)).roster
+        warm_start = previous_week_hint(scenario, Roster(tuple(
+            dataclasses.replace(a, date=a.date - dt.timedelta(days=7)) for a in previous.assignments)))
     started = time.perf_counter()
-    result = solve_decomposed(scenario, params) if method == "decomposed" else solve(build_model(scenario), params)
+    if method == "decomposed":
+        result = solve_decomposed(scenario, params)
+    else:
+        result = solve(build_model(scenario), params, warm_start=warm_start)
     wall = time.perf_counter() - started
     violations = None if result.roster is None else len(check_roster(scenario, result.roster))
     return {"scenario": label, "doctors": len(scenario.doctors), "departments": len(scenario.departments),
@@ -143,7 +157,8 @@ def hospital_table(sizes: list[int], bundled: bool, time_limit_s: float, workers
     cases += [(f"generated {n} doctors, 3 sites, seed {seed}", None, n) for n in sizes]
     rows = []
     for label, folder, doctors in cases:
-        for method in methods:
+        # warm start: measured on the bundled scenarios only (it needs a solve of 'last week' first)
+        for method in [m for m in methods if m != "warm_start" or folder is not None]:
             rows.append(in_fresh_process(hospital_run, label, folder, doctors, method, time_limit_s, workers, seed))
             print(rows[-1], flush=True)
     return pd.DataFrame(rows)
@@ -158,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instances", type=int, nargs="*", default=list(range(1, 9)))
     parser.add_argument("--doctors", type=int, nargs="*", default=[50, 100, 200, 400, 600])
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated hospitals")
-    parser.add_argument("--methods", nargs="*", default=["decomposed", "monolithic"])
+    parser.add_argument("--methods", nargs="*", default=["decomposed", "monolithic", "warm_start"],
+                        help="decomposed, monolithic (the two-phase solve of the whole model) and warm_start "
+                             "(monolithic from last week's roster; bundled scenarios only)")
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled scenarios")
     args = parser.parse_args(argv)
     command = "python -m benchmarks.performance " + " ".join(argv if argv is not None else sys.argv[1:])
