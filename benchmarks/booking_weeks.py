@@ -87,6 +87,8 @@ def main(argv: list[str]) -> int:
         lines.append(f"| {rate} (target {scenario.followup_booking_rate(dept):.0%}) "
                      f"| {summary[rate]:.3f} ± {summary[rate + '_ci95']:.3f} |")
         lines.append(f"| {tna} | {summary[tna]:.2f} ± {summary[tna + '_ci95']:.2f} |")
+        within = f"weeks_within_window_share_{dept}"
+        lines.append(f"| {within} | {summary[within]:.3f} ± {summary[within + '_ci95']:.3f} |")
     RESULTS.mkdir(exist_ok=True)
     name = f"booking_weeks_{args.scenario.name}.md"
     (RESULTS / name).write_text("\n".join(lines) + "\n", encoding="utf-8")

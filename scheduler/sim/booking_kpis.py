@@ -7,7 +7,7 @@ requests first made, consultations held and sessions run on those days.
     booking lead time of served requests: visit date - booking date [days].
 ``weeks_wait_days_mean``
     visit date - the date the patient wanted [days].
-``weeks_within_window_share``
+``weeks_within_window_share`` and ``weeks_within_window_share_<department>``
     requests seen within ``booking_window_days`` of the wanted date, over all
     requests (unserved ones count as outside) [-].
 ``weeks_requests``, ``weeks_unserved_patients``
@@ -86,6 +86,9 @@ def weeks_kpis(plan: WeeksPlan, out: WeeksOutcome) -> dict[str, float]:
     kpis["weeks_wait_days_mean"] = _mean(wait[served].astype(float))
     within = served & (wait <= plan.booking_window_days)
     kpis["weeks_within_window_share"] = float(within.mean()) if within.size else 0.0
+    request_dept = np.asarray(out.request_department, dtype=object)[asked]
+    for dept in plan.departments:
+        kpis[f"weeks_within_window_share_{dept}"] = _share(within[request_dept == dept])
 
     tna_day = np.asarray(out.tna_day, dtype=np.int64)
     tna = np.asarray(out.tna_days, dtype=float)

@@ -86,6 +86,7 @@ class WeeksOutcome:
     request_lead: list[int] = field(default_factory=list)  #: days from booking to the visit; -1 = no slot
     request_wait: list[int] = field(default_factory=list)  #: days from the wanted day to the visit; -1
     request_rebook: list[bool] = field(default_factory=list)  #: a follow-up not booked in clinic
+    request_department: list[str] = field(default_factory=list)
     visit_day: list[int] = field(default_factory=list)  #: booked visits
     visit_lead: list[int] = field(default_factory=list)  #: visit day - booking day [days]
     visit_no_show: list[bool] = field(default_factory=list)
@@ -242,6 +243,7 @@ class _Engine:
             return
         self.out.request_day.append(day if first_day is None else first_day)
         self.out.request_rebook.append(rebook)
+        self.out.request_department.append(dept)
         if slot is None:
             self.out.request_lead.append(-1)
             self.out.request_wait.append(-1)
