@@ -61,6 +61,20 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def start_sweep_command(sweep: Path, out: Path, *options: str) -> subprocess.Popen:
+    """``python cli.py sweep SWEEP --out OUT OPTIONS`` in its own process group (see :func:`kill_group`)."""
+    command = [sys.executable, str(REPO / "cli.py"), "sweep", str(sweep), "--out", str(out), *options]
+    return subprocess.Popen(command, cwd=REPO, env=subprocess_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process started by :func:`start_sweep_command` with every process it started, and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+
+
 @dataclass
 class LoopbackCluster:
     """A Dask scheduler and workers, each its own process, on 127.0.0.1."""
@@ -155,17 +169,11 @@ def local_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Output folder of the grid sweep run by the command line on its local cluster (2 worker processes)."""
     folder = tmp_path_factory.mktemp("local")
     sweep = write_sweep(folder)
-    command = [sys.executable, str(REPO / "cli.py"), "sweep", str(sweep), "--out", str(folder / "out"),
-               "--workers", "2"]
-    # its own process group, so the local cluster's worker processes go with it whatever happens
-    process = subprocess.Popen(command, cwd=REPO, env=subprocess_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = start_sweep_command(sweep, folder / "out", "--workers", "2")
     try:
         stdout, stderr = process.communicate(timeout=300)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_group(process)
     assert process.returncode == 0, stderr
     assert f"{GRID_POINTS} points computed" in stdout
     return folder / "out"

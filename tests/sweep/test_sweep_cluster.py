@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import GRID_POINTS, GRID_REPLICATIONS, LoopbackCluster, write_sweep
+from conftest import GRID_POINTS, GRID_REPLICATIONS, LoopbackCluster, kill_group, start_sweep_command, write_sweep
 from distributed import Client
 
 from cli import main
@@ -143,4 +143,34 @@ def test_interrupted_sweep_resumes_without_recomputing_finished_points(
     assert len(after) == GRID_POINTS
     assert {path: after[path] for path in first} == first  # finished points' files untouched
     pd.testing.assert_frame_equal(resumed.results, local_reference)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), local_reference)
+
+
+def test_sweep_whose_driver_is_killed_resumes_without_recomputing_finished_points(
+    tmp_path: Path, shared_cluster: LoopbackCluster, local_reference: pd.DataFrame
+) -> None:
+    """SIGKILL the ``sweep`` command mid-run; the same command again computes only the missing points."""
+    sweep = write_sweep(tmp_path)
+    out = tmp_path / "out"
+    process = start_sweep_command(sweep, out, "--scheduler", shared_cluster.address)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while len(_stored_results(out)) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        kill_group(process)
+    first = _stored_results(out)
+    assert 2 <= len(first) < GRID_POINTS, "the sweep was not interrupted mid-run"
+    assert not (out / "results.parquet").exists()
+    again = start_sweep_command(sweep, out, "--scheduler", shared_cluster.address)
+    try:
+        stdout, stderr = again.communicate(timeout=WAIT_S)
+    finally:
+        kill_group(again)
+    assert again.returncode == 0, stderr
+    # each point computed exactly once over the two runs
+    assert f"{GRID_POINTS - len(first)} points computed, {len(first)} read from earlier runs." in stdout
+    after = _stored_results(out)
+    assert len(after) == GRID_POINTS
+    assert {path: after[path] for path in first} == first  # finished points' files untouched
     pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), local_reference)
