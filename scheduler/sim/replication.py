@@ -329,6 +329,58 @@ def _add_series(series: SeriesSum, plan: SimPlan, key: tuple[int, str], doctor_i
                    bin_log(result.group_logs[k], width, day_end))
 
 
+@dataclass(frozen=True)
+class VisitTables:
+    """Text lookups of a plan for :func:`visit_columns`: the last element of each is ''."""
+
+    row_session: np.ndarray
+    row_site: np.ndarray
+    row_department: np.ndarray
+    group_session: np.ndarray
+    doctor_session: np.ndarray
+    doctor_id: np.ndarray
+    doctor_clinic: np.ndarray
+    first_date_ord: int  #: ordinal of ``dates[0]``
+    dates: np.ndarray  #: ISO dates from the first to the last date of the plan, then ''
+
+    @classmethod
+    def of(cls, plan: SimPlan) -> VisitTables:
+        """The tables of ``plan``."""
+        def table(values: list[str]) -> np.ndarray:
+            return np.asarray([*values, ""], dtype=object)
+
+        ordinals = [row.date_ord for row in plan.demand] + [d.date_ord for d in plan.doctors]
+        first, last = (min(ordinals), max(ordinals)) if ordinals else (0, -1)
+        return cls(
+            row_session=table([row.session_id or "" for row in plan.demand]),
+            row_site=table([row.site_id for row in plan.demand]),
+            row_department=table([row.department for row in plan.demand]),
+            group_session=table([g.key[3] for g in plan.groups]),
+            doctor_session=table([d.session_id for d in plan.doctors]),
+            doctor_id=table([d.doctor_id for d in plan.doctors]),
+            doctor_clinic=table([d.clinic for d in plan.doctors]),
+            first_date_ord=first,
+            dates=table([date_of(o).isoformat() for o in range(first, last + 1)]),
+        )
+
+    def iso(self, ordinals: np.ndarray) -> np.ndarray:
+        """ISO dates of ordinals; '' for -1."""
+        index = ordinals - self.first_date_ord
+        return self.dates[np.where(ordinals >= 0, index, len(self.dates) - 1)]
+
+
+_TABLES: dict[int, tuple[SimPlan, VisitTables]] = {}
+
+
+def _tables(plan: SimPlan) -> VisitTables:
+    """The plan's :class:`VisitTables`, built once per plan (per process)."""
+    held = _TABLES.get(id(plan))
+    if held is None or held[0] is not plan:
+        _TABLES.clear()
+        held = _TABLES[id(plan)] = (plan, VisitTables.of(plan))
+    return held[1]
+
+
 def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     """The outcome as columns of :class:`~scheduler.sim.records.Visit`, one element per patient."""
     draws, booking = outcome.draws, outcome.booking
@@ -338,22 +390,16 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     has_doctor = doctor >= 0
     has_group = ~has_doctor & (booking.group >= 0)
     rows = draws.row
+    tables = _tables(plan)
 
-    def lookup(values: list[str], index: np.ndarray, where: np.ndarray) -> np.ndarray:
-        table = np.asarray(values + [""], dtype=object)
-        return table[np.where(where, index, len(values))]
+    def lookup(table: np.ndarray, index: np.ndarray, where: np.ndarray) -> np.ndarray:
+        return table[np.where(where, index, len(table) - 1)]
 
-    def iso(ordinals: np.ndarray) -> np.ndarray:
-        unique, inverse = np.unique(ordinals, return_inverse=True)
-        names = np.asarray([date_of(int(o)).isoformat() if o >= 0 else "" for o in unique], dtype=object)
-        return names[inverse.reshape(-1)] if n else np.empty(0, dtype=object)
-
-    doctors, groups, demand = plan.doctors, plan.groups, plan.demand
-    session = lookup([row.session_id or "" for row in demand], rows, np.ones(n, dtype=bool))
-    session = np.where(has_group, lookup([g.key[3] for g in groups], booking.group, has_group), session)
-    session = np.where(has_doctor, lookup([d.session_id for d in doctors], doctor, has_doctor), session)
+    session = tables.row_session[rows]
+    session = np.where(has_group, lookup(tables.group_session, booking.group, has_group), session)
+    session = np.where(has_doctor, lookup(tables.doctor_session, doctor, has_doctor), session)
     # booked or admitted, came, but never started cannot happen: 'not_seen' would show it
-    codes = np.where(np.isin(booking.status, (BOOKED, WALK_IN)), len(STATUS_NAMES), booking.status)
+    codes = np.where((booking.status == BOOKED) | (booking.status == WALK_IN), len(STATUS_NAMES), booking.status)
     codes = np.where(outcome.no_show, len(STATUS_NAMES) + 1, codes)
     codes = np.where(seen, len(STATUS_NAMES) + 2, codes)
     status = np.asarray([*STATUS_NAMES, "not_seen", "no_show", "seen"], dtype=object)[codes]
@@ -363,13 +409,13 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     columns: dict[str, np.ndarray] = {
         "replication": np.full(n, outcome.replication, dtype=np.int64),
         "patient_id": np.arange(n, dtype=np.int64),
-        "demand_date": iso(draws.date_ord),
-        "visit_date": iso(booking.visit_date_ord),
-        "site_id": lookup([row.site_id for row in demand], rows, np.ones(n, dtype=bool)),
-        "department": lookup([row.department for row in demand], rows, np.ones(n, dtype=bool)),
+        "demand_date": tables.iso(draws.date_ord),
+        "visit_date": tables.iso(booking.visit_date_ord),
+        "site_id": tables.row_site[rows],
+        "department": tables.row_department[rows],
         "session_id": session,
-        "doctor_id": lookup([d.doctor_id for d in doctors], doctor, has_doctor),
-        "clinic": lookup([d.clinic for d in doctors], doctor, has_doctor),
+        "doctor_id": lookup(tables.doctor_id, doctor, has_doctor),
+        "clinic": lookup(tables.doctor_clinic, doctor, has_doctor),
         "channel": np.where(draws.walk_in, "walk_in", "booked").astype(object),
         "needs_expert": draws.needs_expert.astype(bool),
         "status": status.astype(object),
