@@ -31,6 +31,7 @@ from typing import Any
 from scheduler.errors import InputError
 from scheduler.settings import YamlDocument
 from scheduler.sim import CONTRACT_KEYS
+from scheduler.sweep.tasks import POINT_COLUMNS
 from scheduler.tables import read_table, read_text
 
 #: Keys a sweep file may have.
@@ -41,6 +42,8 @@ PARAMETER_KEYS = ["path", "values", "scale", "where", "name"]
 DEFAULT_KPIS: tuple[str, ...] = (
     "mean_wait_min", "p90_wait_min", "within_booking_window_share", "unserved_patients",
 )
+#: Result columns a parameter cannot be named after.
+RESERVED_NAMES = frozenset({"point", "point_key", *POINT_COLUMNS, *CONTRACT_KEYS})
 #: Solver workers inside a sweep task unless the sweep sets ``solver.workers``:
 #: Dask runs one task per core, so each CP-SAT search is single-threaded.
 SWEEP_SOLVER_WORKERS = "1"
@@ -126,6 +129,9 @@ def load_sweep(path: str | Path) -> SweepSpec:
     parameters = tuple(_parameter(doc, raw, f"parameters[{i}]", base) for i, raw in enumerate(raw_parameters))
     seen: dict[str, int] = {}
     for i, parameter in enumerate(parameters):
+        if parameter.name in RESERVED_NAMES:
+            raise doc.error(f"parameters[{i}]", f"'{parameter.name}' is a column of the results already; "
+                            "give the parameter a 'name'")
         if parameter.name in seen:
             raise doc.error(f"parameters[{i}]", f"parameter '{parameter.name}' is already varied by "
                             f"parameters[{seen[parameter.name]}]; give one a different 'name'")

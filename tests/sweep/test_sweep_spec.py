@@ -63,6 +63,8 @@ kpis: [mean_wait_min]
         ("parameters:\n  - {path: days, values: [6]}\n  - {path: days, values: [7]}\n", 4, "parameters[1]",
          "already varied by parameters[0]"),
         ("parameters:\n  - {path: days, values: [7]}\nkpis: []\n", 4, "kpis", "at least one KPI"),
+        ("parameters:\n  - {path: demand.csv:patients, scale: [1], name: patients}\n", 3, "parameters[0]",
+         "'patients' is a column of the results already"),
         ("set: {simulation..seed: 2}\nparameters:\n  - {path: days, values: [7]}\n", 2, "set.simulation..seed",
          "neither a scenario.yaml key"),
     ],
