@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 from conftest import TINY, write_sweep
 
 from scheduler.scenario import load_scenario
 from scheduler.sweep.points import expand_points, folder_files, materialise, point_key
 from scheduler.sweep.spec import load_sweep
+from scheduler.sweep.store import assemble, parquet_bytes
 from scheduler.sweep.tasks import POINT_COLUMNS, run_point
 
 HEAD = f"base: {TINY.as_posix()}\n"
@@ -107,3 +110,29 @@ parameters:
     rostered = len(first.roster_csv.strip().splitlines()) - 1
     assert (rows["doctor_sessions_rostered"] == rostered).all()
     assert first.solve["workers"] == 1 and first.solve["sessions_rostered"] == rostered
+
+
+def test_infeasible_point_is_one_row_with_its_reasons_and_assembles_with_the_others(tmp_path: Path) -> None:
+    """A point whose hard rules cannot hold gives one row without KPIs; the table still round-trips Parquet."""
+    spec = load_sweep(write_sweep(tmp_path, HEAD + """\
+set: {solver.time_limit_s: 5, simulation.replications: 2, opening.weekday: [AM], opening.saturday: []}
+parameters:
+  - {path: doctors.csv:min_sessions_per_week, values: ["", "6"], where: {doctor_id: D02}, name: d02_minimum}
+"""))
+    points = expand_points(spec)
+    outcomes = {}
+    for point in points:
+        folder = tmp_path / point.label
+        materialise(spec.base, point.changes, folder)
+        outcomes[point.label] = run_point(folder_files(folder))
+    infeasible = outcomes["p001"]
+    assert infeasible.roster_csv is None and infeasible.solve["status"] == "infeasible"
+    assert "Zhang Wei (D02) is contracted for 6 sessions" in infeasible.reasons[0]
+    assert len(infeasible.rows) == 1 and infeasible.rows["replication"].isna().all()
+    table = assemble(points, ["k0", "k1"], {"k0": outcomes["p000"].rows, "k1": infeasible.rows})
+    assert table["point"].tolist() == ["p000", "p000", "p001"]
+    assert table["solve_status"].tolist() == ["optimal", "optimal", "infeasible"]
+    assert table["d02_minimum"].tolist() == ["", "", "6"]
+    assert pd.isna(table.loc[2, "mean_wait_min"])  # nothing simulated
+    round_trip = pq.read_table(io.BytesIO(parquet_bytes(table))).to_pandas()
+    pd.testing.assert_frame_equal(round_trip, table)
