@@ -26,7 +26,8 @@ from scheduler.sim.kpis import summarise
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
 KPIS = ("weeks_lead_days_mean", "weeks_lead_days_p90", "weeks_within_window_share", "third_next_available_days",
-        "followup_booking_rate", "empty_slot_share", "weeks_no_show_rate", "general_open_share",
+        "followup_booking_rate", "empty_slot_share", "unbooked_slot_share", "empty_slot_share_expert",
+        "unbooked_slot_share_expert", "weeks_no_show_rate", "general_open_share",
         "expert_open_share")
 
 

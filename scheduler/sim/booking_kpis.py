@@ -22,7 +22,9 @@ requests first made, consultations held and sessions run on those days.
     consultations (a rate over none is 0).
 ``empty_slot_share``
     slots of the sessions held with nobody seen in them: ``max(0, slots - seen)``
-    summed over sessions, over all slots [-] (no-shows leave slots empty).
+    summed over sessions, over all slots [-] (no-shows leave slots empty);
+    ``unbooked_slot_share`` the same with patients booked instead of seen;
+    both also ``_general`` and ``_expert`` (by clinic type).
 ``weeks_no_show_rate`` and ``weeks_no_show_rate_lead_<bucket>``
     no-shows over booked visits, overall and by lead-time bucket (0d, 1_2d,
     3_7d, 8_14d, 15_30d, 31d_plus; 0 for an empty bucket) [-];
@@ -108,7 +110,15 @@ def weeks_kpis(plan: WeeksPlan, out: WeeksOutcome) -> dict[str, float]:
     measured = np.array([s.measured for s in plan.sessions], dtype=bool)
     slots = np.array([s.slots for s in plan.sessions], dtype=float)[measured]
     seen = np.asarray(out.attended, dtype=float)[measured]
-    kpis["empty_slot_share"] = float(np.maximum(slots - seen, 0).sum() / slots.sum()) if slots.sum() else 0.0
+    booked = np.asarray(out.booked, dtype=float)[measured]
+    clinic = np.array([s.clinic for s in plan.sessions], dtype=object)[measured]
+    for suffix, chosen in (("", np.ones(slots.size, dtype=bool)), ("_general", clinic == "general"),
+                           ("_expert", clinic == "expert")):
+        total = slots[chosen].sum()
+        empty = np.maximum(slots - seen, 0)[chosen].sum()
+        unbooked = np.maximum(slots - booked, 0)[chosen].sum()
+        kpis[f"empty_slot_share{suffix}"] = float(empty / total) if total else 0.0
+        kpis[f"unbooked_slot_share{suffix}"] = float(unbooked / total) if total else 0.0
     for clinic in ("general", "expert"):
         chosen = [s for s in plan.sessions if s.measured and s.clinic == clinic]
         total = sum(s.slots for s in chosen)
@@ -168,7 +178,8 @@ def weeks_text(kpis: dict[str, float]) -> str:
         f"  seen inside the booking window: {show('weeks_within_window_share', '.3f')}",
         f"  third-next-available appointment [days]: {show('third_next_available_days', '.2f')}",
         f"  follow-ups booked in clinic: {show('followup_booking_rate', '.3f')}",
-        f"  slots left empty: {show('empty_slot_share', '.3f')}",
+        f"  slots left empty (nobody seen / nobody booked): {show('empty_slot_share', '.3f')} / "
+        f"{show('unbooked_slot_share', '.3f')}",
         f"  no-show rate: {show('weeks_no_show_rate', '.3f')}",
     ]
     return "\n".join(lines)

@@ -97,6 +97,7 @@ class WeeksOutcome:
     tna_department: list[str] = field(default_factory=list)
     tna_days: list[int] = field(default_factory=list)
     attended: list[int] = field(default_factory=list)  #: patients seen per session instance
+    booked: list[int] = field(default_factory=list)  #: patients booked per session instance (no-shows too)
     released: int = 0  #: held slots released to booking
 
 
@@ -108,7 +109,7 @@ class _Engine:
         self.seed = seed
         self.replication = replication
         self.rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, VISIT_STREAM)))
-        self.out = WeeksOutcome(attended=[0] * len(plan.sessions))
+        self.out = WeeksOutcome(attended=[0] * len(plan.sessions), booked=[0] * len(plan.sessions))
         self.open_free: list[FreeList] = [[] for _ in plan.pools]
         self.followup_free: list[FreeList] = [[] for _ in plan.pools]
         self.same_day_free: dict[tuple[int, int], FreeList] = {}
@@ -273,6 +274,7 @@ class _Engine:
         session = plan.slot_session[slot]
         day = time // MINUTES_PER_DAY
         lead = day - booked_day
+        self.out.booked[session] += 1
         no_show = bool(self.rng.random() < plan.no_show_by_lead[min(lead, len(plan.no_show_by_lead) - 1)])
         self.out.visit_day.append(day)
         self.out.visit_lead.append(lead)
