@@ -58,9 +58,19 @@ def row_generator(seed: int, replication: int, stream_key: int) -> np.random.Gen
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, stream_key)))
 
 
+#: Attributes used only by the full visit flow (drawn last, so skipping them changes no other draw).
+FLOW_ATTRIBUTES = (
+    "lab_u", "imaging_u", "pharmacy_u", "lab_ratio", "lab_turnaround_ratio", "imaging_ratio",
+    "imaging_turnaround_ratio", "return_consult_ratio", "payment2_ratio", "pharmacy_ratio",
+)
+
+
 def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng: np.random.Generator,
-                walk_in_share: float, expert_share: float) -> None:
-    """Append ``n`` patients' random attributes drawn from ``rng``, in a fixed order."""
+                walk_in_share: float, expert_share: float, full_flow: bool = True) -> None:
+    """Append ``n`` patients' random attributes drawn from ``rng``, in a fixed order.
+
+    Without ``full_flow`` the :data:`FLOW_ATTRIBUTES` are NaN and not drawn.
+    """
     parts["walk_in"].append(rng.random(n) < walk_in_share)
     parts["needs_expert"].append(rng.random(n) < expert_share)
     parts["order_u"].append(rng.random(n))
@@ -71,6 +81,10 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
     parts["consult_ratio"].append(np.asarray(models.consult_time(n, rng), dtype=float))
     parts["registration_ratio"].append(np.asarray(models.registration_time(n, rng), dtype=float))
     parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
+    if not full_flow:
+        for name in FLOW_ATTRIBUTES:
+            parts[name].append(np.full(n, np.nan))
+        return
     for name in ("lab_u", "imaging_u", "pharmacy_u"):
         parts[name].append(rng.random(n))
     parts["lab_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
@@ -94,19 +108,21 @@ def _concatenate(parts: dict[str, list[np.ndarray]]) -> PatientDraws:
     )
 
 
-def draw_patients(plan: SimPlan, models: Models, seed: int, replication: int) -> PatientDraws:
-    """Draw every demand patient's random attributes for one replication."""
+def draw_patients(plan: SimPlan, models: Models, seed: int, replication: int,
+                  full_flow: bool = True) -> PatientDraws:
+    """Draw every demand patient's random attributes for one replication (see :func:`_attributes`)."""
     parts: dict[str, list[np.ndarray]] = {name: [] for name in PatientDraws.__dataclass_fields__}
     for row in plan.demand:
         n = row.patients
         rng = row_generator(seed, replication, row.stream_key)
         parts["row"].append(np.full(n, row.index, dtype=np.int64))
         parts["date_ord"].append(np.full(n, row.date_ord, dtype=np.int64))
-        _attributes(parts, models, n, rng, plan.walk_in_share, row.expert_share)
+        _attributes(parts, models, n, rng, plan.walk_in_share, row.expert_share, full_flow)
     return _concatenate(parts)
 
 
-def draw_poisson_walk_ins(plan: SimPlan, models: Models, seed: int, replication: int) -> PatientDraws:
+def draw_poisson_walk_ins(plan: SimPlan, models: Models, seed: int, replication: int,
+                          full_flow: bool = True) -> PatientDraws:
     """Textbook mode: every demand row's patients walk in as a Poisson count.
 
     Row ``r`` brings ``Poisson(patients)`` walk-ins; ``session_u`` is then each
@@ -120,5 +136,5 @@ def draw_poisson_walk_ins(plan: SimPlan, models: Models, seed: int, replication:
         n = int(rng.poisson(row.patients))
         parts["row"].append(np.full(n, row.index, dtype=np.int64))
         parts["date_ord"].append(np.full(n, row.date_ord, dtype=np.int64))
-        _attributes(parts, models, n, rng, 1.0, row.expert_share)
+        _attributes(parts, models, n, rng, 1.0, row.expert_share, full_flow)
     return _concatenate(parts)

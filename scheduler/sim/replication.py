@@ -188,11 +188,11 @@ def run_replication(
 ) -> Outcome:
     """Simulate one replication of the whole horizon; add its queue series to ``series``."""
     if flow.walk_in_arrivals:
-        draws = draw_poisson_walk_ins(plan, models, seed, replication)
+        draws = draw_poisson_walk_ins(plan, models, seed, replication, flow.full)
         booking, arrival = place_walk_ins(plan, draws)
         no_show = np.zeros(len(draws), dtype=bool)
     else:
-        draws = draw_patients(plan, models, seed, replication)
+        draws = draw_patients(plan, models, seed, replication, flow.full)
         booking = book(plan, draws)
         booked = booking.status == BOOKED
         probability = np.zeros(len(draws))
