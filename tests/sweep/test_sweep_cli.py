@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, TINY, write_sweep
+from sweep_helpers import REPO, TINY, write_sweep
 
 from cli import main
 from scheduler.sweep import run as sweep_run

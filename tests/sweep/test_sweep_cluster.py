@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import GRID_POINTS, GRID_REPLICATIONS, LoopbackCluster, kill_group, start_sweep_command, write_sweep
 from distributed import Client
+from sweep_helpers import GRID_POINTS, GRID_REPLICATIONS, LoopbackCluster, kill_group, start_sweep_command, write_sweep
 
 from cli import main
 from scheduler.sweep.run import run_sweep

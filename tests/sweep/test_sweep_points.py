@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
-from conftest import TINY, write_sweep
+from sweep_helpers import TINY, write_sweep
 
 from scheduler.scenario import load_scenario
 from scheduler.sweep.points import expand_points, folder_files, materialise, point_key

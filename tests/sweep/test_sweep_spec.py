@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TINY, write_sweep
+from sweep_helpers import TINY, write_sweep
 
 from scheduler.errors import InputError
 from scheduler.sweep.run import prepare_points
