@@ -59,7 +59,7 @@ def multi_site_use(scenario: Scenario, roster: Roster) -> dict[str, int]:
     }
 
 
-def extended_hours(work: Path, seed: int, time_limit_s: float, replications: int) -> dict[str, object]:
+def extended_hours(work: Path, out: Path, seed: int, time_limit_s: float, replications: int) -> dict[str, object]:
     """Part 1: baseline against extended hours, compared with common random numbers."""
     base = write_synthetic_hospital(work / "ext_base", doctors=90, sites=2, departments=6, seed=seed)
     ext = write_synthetic_hospital(work / "ext_b", doctors=90, sites=2, departments=6, seed=seed,
@@ -82,10 +82,12 @@ def extended_hours(work: Path, seed: int, time_limit_s: float, replications: int
         kpi: {col: round(float(table.loc[kpi, col]), 4) for col in
               ("a", "a_ci95", "b", "b_ci95", "b_minus_a", "b_minus_a_ci95")}
         for kpi in ("within_booking_window_share", "booking_lead_days_mean", "booking_lead_days_p90",
-                    "unserved_patients", "mean_wait_min", "doctor_utilisation")
+                    "unserved_patients", "booked_patients", "no_slot_patients", "walk_ins_turned_away",
+                    "mean_wait_min", "doctor_utilisation", "doctor_sessions")
         if kpi in table.index
     }
-    table.reset_index().to_csv(work / "ext_compare.csv", index=False)
+    write_text_safely(out / "planner_extended_hours_compare.csv",
+                      table.reset_index().to_csv(index=False, float_format="%.6g"))
     return result
 
 
@@ -203,11 +205,12 @@ def main() -> None:
     parser.add_argument("--partner-sessions", type=int, default=80, help="county sessions asked in part 3")
     args = parser.parse_args()
     command = "python -m benchmarks.planner_scenarios " + " ".join(sys.argv[1:])
+    args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         results = {
             "command": command.strip(),
-            "extended_hours": extended_hours(work, args.seed, args.time_limit, args.replications),
+            "extended_hours": extended_hours(work, args.out, args.seed, args.time_limit, args.replications),
             "multi_site": multi_site(work, args.group_seed, args.time_limit),
             "partner_support": unmeetable_partner(work, args.group_seed, args.partner_sessions),
         }
