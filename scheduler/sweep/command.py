@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def make_sweep_command(handle_errors: Callable[[Callable[..., Any]], Callable[..., Any]]) -> click.Command:
@@ -28,7 +32,12 @@ def make_sweep_command(handle_errors: Callable[[Callable[..., Any]], Callable[..
         if scheduler is not None and workers is not None:
             raise click.UsageError("--workers sizes the local cluster; with --scheduler the cluster has its own")
         # every point is validated before a cluster starts; none starts when all points are stored
-        run = run_sweep(sweep_file, out_dir, progress=TerminalProgress(), scheduler=scheduler, workers=workers)
+        try:
+            run = run_sweep(sweep_file, out_dir, progress=TerminalProgress(), scheduler=scheduler, workers=workers)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted: finished points are kept in {out_dir}/points/; run the same command "
+                       "again to resume.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         click.echo(f"{len(run.computed)} points computed, {len(run.reused)} read from earlier runs.")
         summary = run.summary
         if summary.best is None:

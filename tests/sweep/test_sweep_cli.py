@@ -76,3 +76,16 @@ def test_bundled_example_sweep_is_valid(tmp_path: Path) -> None:
     assert len({p.key for p in prepared}) == 8
     assert {p.point.settings[0][1] == ["AM", "PM", "EVE"] for p in prepared} == {True, False}
     assert {p.scenario.simulation.walk_in_share for p in prepared} == {0.35, 0.2}
+
+
+def test_ctrl_c_says_how_to_resume_and_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interrupted sweep tells where its finished points are and how to resume, without a traceback."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_run, "run_sweep", interrupted)
+    out = tmp_path / "out"
+    code, output = invoke("sweep", str(write_sweep(tmp_path)), "--out", str(out))
+    assert code == 130
+    assert f"interrupted: finished points are kept in {out}/points/; run the same command again to resume." in output
