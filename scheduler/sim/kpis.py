@@ -57,7 +57,7 @@ from scipy import stats
 from scheduler.sim.booking import BOOKED, NO_SLOT, TURNED_AWAY, WALK_IN
 from scheduler.sim.day import PAYMENT, PAYMENT2, SETTLEMENT
 from scheduler.sim.plan import SimPlan
-from scheduler.sim.replication import Outcome
+from scheduler.sim.replication import WAIT_STATIONS, Outcome
 
 #: The KPI keys kpis.json must carry (CONTRACT.md), each also with ``_ci95``.
 CONTRACT_KEYS: tuple[str, ...] = (
@@ -163,8 +163,10 @@ def flow_kpis(outcome: Outcome) -> dict[str, float]:
     seen = outcome.seen
     stay = (outcome.exit_min - outcome.arrival_min)[seen]
     stay = stay[np.isfinite(stay)]
-    waits = outcome.waits
-    total = np.zeros(int(seen.sum()))
+    waits = outcome.wait_matrix[:, seen]
+    queued = np.isfinite(waits)
+    minutes = np.where(queued, waits, 0.0)
+    per_station = minutes.sum(axis=1) / np.maximum(queued.sum(axis=1), 1)
     kpis: dict[str, float] = {
         "mean_time_in_hospital_min": _mean(stay),
         "p90_time_in_hospital_min": _p90(stay),
@@ -173,13 +175,10 @@ def flow_kpis(outcome: Outcome) -> dict[str, float]:
             np.isfinite(outcome.step_join[[PAYMENT, PAYMENT2, SETTLEMENT]][:, seen]).sum(axis=0).astype(float)
         ),
     }
-    for station, key in STATION_WAIT_KEYS.items():
-        values = waits[station][seen]
-        queued = np.isfinite(values)
-        kpis[key] = _mean(values[queued])
-        total[queued] += values[queued]
+    for station, value in zip(WAIT_STATIONS, per_station.tolist(), strict=True):
+        kpis[STATION_WAIT_KEYS[station]] = value
     kpis["mean_payment_wait_min"] = kpis["mean_cashier_wait_min"]
-    kpis["mean_total_wait_min"] = _mean(total)
+    kpis["mean_total_wait_min"] = _mean(minutes.sum(axis=0))
     for station, (area, span, peak) in outcome.station_queues.items():
         kpis[f"mean_queue_len_{station}"] = _ratio(area, span)
         kpis[f"max_queue_len_{station}"] = float(peak)

@@ -67,6 +67,11 @@ class Outcome:
         return self.served_by >= 0
 
     @cached_property
+    def wait_matrix(self) -> np.ndarray:
+        """Minutes queued per station and patient (:func:`wait_matrix`), computed once."""
+        return wait_matrix(self)
+
+    @cached_property
     def waits(self) -> dict[str, np.ndarray]:
         """Minutes queued per patient and station (:func:`station_waits`), computed once."""
         return station_waits(self)
@@ -457,6 +462,24 @@ VISIT_WAIT_COLUMNS = {
 }
 
 
+#: Stations of :func:`station_waits`, in order (the consultation split into first and return).
+WAIT_STATIONS = ("registration", "consultation", "return_consultation", "cashier", "lab", "imaging", "pharmacy")
+#: Which visit steps each of :data:`WAIT_STATIONS` serves (rows) by step (columns).
+_STATION_OF_STEP = np.array(
+    [[float(name == station or (name not in WAIT_STATIONS and STEP_STATION[step] == station))
+      for step, name in enumerate(STEP_NAMES)] for station in WAIT_STATIONS]
+)
+
+
+def wait_matrix(outcome: Outcome) -> np.ndarray:
+    """Minutes queued per station (rows, :data:`WAIT_STATIONS`) and patient (columns); NaN if never queued."""
+    wait = outcome.step_start - outcome.step_join
+    finite = np.isfinite(wait)
+    sums = _STATION_OF_STEP @ np.where(finite, wait, 0.0)
+    sums[(_STATION_OF_STEP @ finite) == 0] = np.nan
+    return sums
+
+
 def station_waits(outcome: Outcome) -> dict[str, np.ndarray]:
     """Per patient and station: total minutes queued there (NaN if never queued there).
 
@@ -464,11 +487,7 @@ def station_waits(outcome: Outcome) -> dict[str, np.ndarray]:
     ``return_consultation``, ``cashier`` (payments and settlement), ``lab``,
     ``imaging``, ``pharmacy``.
     """
-    wait = outcome.step_start - outcome.step_join
-    out = {name: wait[step] for step, name in enumerate(STEP_NAMES) if STEP_STATION[step] != "cashier"}
-    cashier = wait[[step for step, station in enumerate(STEP_STATION) if station == "cashier"]]
-    out["cashier"] = np.where(np.isnan(cashier).all(axis=0), np.nan, np.nansum(cashier, axis=0))
-    return out
+    return dict(zip(WAIT_STATIONS, outcome.wait_matrix, strict=True))
 
 
 def queues_joined(outcome: Outcome) -> np.ndarray:
