@@ -74,6 +74,13 @@ def test_mobile_registration_skips_the_desk() -> None:
     assert v["queues"] == 6
 
 
+def test_self_service_registration_uses_the_kiosk_time() -> None:
+    """Self-service kiosks: registration takes ``self_service_min`` (1.0) instead of the desk's 1.5."""
+    v = one_patient(registration="self_service", **TESTS_AND_MEDICINES)
+    assert v["registration_start_min"] == 480 and v["consult_start_min"] == pytest.approx(481.0)
+    assert v["queues"] == 7
+
+
 def test_consult_only_flow_is_one_queue() -> None:
     """``flow: consult_only``: the patient leaves at the end of the consultation."""
     v = one_patient(flow="consult_only", **TESTS_AND_MEDICINES)
