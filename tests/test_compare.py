@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from scheduler import commands
 from scheduler.commands import run_compare
 from scheduler.compare import compare_simulations, comparison_markdown, mean_ci95
 from scheduler.sim import SimulationResult
@@ -74,19 +75,26 @@ def test_lead_time_line_names_the_sooner_scenario() -> None:
     assert result.lead_time in comparison_markdown(result)
 
 
-def test_compare_uses_common_random_numbers(tmp_path: Path) -> None:
-    """B differs from A only in its simulation seed: compare simulates both with A's seed,
-    so every paired difference is exactly zero."""
+def test_compare_uses_common_random_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """B differs from A only in its simulation seed, and both get the same roster (solved
+    once): compare simulates both with A's seed, so every paired difference is exactly zero."""
     other_seed = tmp_path / "other_seed"
     shutil.copytree(TINY, other_seed)
     yaml_path = other_seed / "scenario.yaml"
-    yaml_path.write_text(
-        yaml_path.read_text(encoding="utf-8").replace("seed: 1}", "seed: 99}").replace(
-            "simulation: {replications: 5, seed: 1}", "simulation: {replications: 5, seed: 99}"),
-        encoding="utf-8",
-    )
-    assert "seed: 99}" in yaml_path.read_text(encoding="utf-8")
+    text = yaml_path.read_text(encoding="utf-8")
+    assert "simulation: {replications: 5, seed: 1}" in text
+    yaml_path.write_text(text.replace("simulation: {replications: 5, seed: 1}",
+                                      "simulation: {replications: 5, seed: 99}"), encoding="utf-8")
+    original, solved = commands.roster_scenario, {}
+
+    def solve_once(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if "result" not in solved:
+            solved["result"] = original(*args, **kwargs)
+        return solved["result"]
+
+    monkeypatch.setattr(commands, "roster_scenario", solve_once)
     run_a, run_b, result = run_compare(TINY, other_seed, tmp_path / "cmp", time_limit_s=2, replications=3)
     assert run_a.simulation.kpis["seed"] == run_b.simulation.kpis["seed"] == 1
+    assert run_a.simulation.kpis["replications"] == run_b.simulation.kpis["replications"] == 3
     assert (result.table["b_minus_a"].abs() < 1e-12).all()
     assert result.headline.startswith("Neither scenario")
