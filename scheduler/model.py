@@ -248,6 +248,8 @@ class BookingSettings:
     warmup_weeks: int = 2  #: first weeks left out of the booking KPIs (queues filling up)
     followup_due_days: int = 14  #: a follow-up is due this many days after the visit [days]
     followup_window_days: int = 7  #: and may be booked this many days either side [days]
+    #: patients who need no expert book an expert-clinic slot only when no general clinic has one
+    general_first: bool = False
 
 
 @dataclass(frozen=True)

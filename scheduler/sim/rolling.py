@@ -14,7 +14,8 @@ Time runs in minutes from the scenario's start date. Events, in time order:
   (:mod:`scheduler.sim.booking_profile`). The patient takes the earliest free
   bookable slot on or after the wanted day that starts after the request, at
   most ``booked_days_ahead_max`` days after the request, at their site and
-  department (an expert clinic if they need one, else any clinic): an open
+  department (an expert clinic if they need one, else any clinic, or with
+  ``booking.general_first`` a general clinic unless none has a slot): an open
   slot, a released slot, or when booking for the same day a same-day held
   slot. With ``booking.preferred_day_share``, that share of patients wait for
   the first such slot on their preferred weekday (drawn uniformly among the
@@ -230,13 +231,17 @@ class _Engine:
         day = time // MINUTES_PER_DAY
         low = max(time + 1, wanted_day * MINUTES_PER_DAY)
         high = (day + plan.max_ahead_days + 1) * MINUTES_PER_DAY
-        candidates: list[tuple] = []
-        for pool in plan.pools_for.get((site, dept, expert), ()):
-            candidates.append((self.open_free[pool], low, high, weekday))
-            same_day = self.same_day_free.get((pool, day))
-            if same_day and wanted_day <= day and (weekday < 0 or (plan.start_weekday + day) % 7 == weekday):
-                candidates.append((same_day, low, (day + 1) * MINUTES_PER_DAY))
-        slot = self._take(candidates)
+        slot = None
+        for pools in self._pool_tiers(site, dept, expert):
+            candidates: list[tuple] = []
+            for pool in pools:
+                candidates.append((self.open_free[pool], low, high, weekday))
+                same_day = self.same_day_free.get((pool, day))
+                if same_day and wanted_day <= day and (weekday < 0 or (plan.start_weekday + day) % 7 == weekday):
+                    candidates.append((same_day, low, (day + 1) * MINUTES_PER_DAY))
+            slot = self._take(candidates)
+            if slot is not None:
+                break
         retry = (day + 1) * MINUTES_PER_DAY + REBOOK_CALL_MIN
         if slot is None and day < wanted_day + plan.max_ahead_days and retry < self.end:
             first = day if first_day is None else first_day
@@ -253,6 +258,15 @@ class _Engine:
         self.out.request_lead.append(visit_day - day)
         self.out.request_wait.append(visit_day - wanted_day)
         self.push(plan.slot_time[slot], VISIT, (slot, day))
+
+    def _pool_tiers(self, site: str, dept: str, expert: bool) -> list[tuple[int, ...]]:
+        """Pools a request searches, tier by tier: all eligible ones, or with ``general_first``
+        general clinics before expert clinics for a patient who needs no expert."""
+        pools = self.plan.pools_for.get((site, dept, expert), ())
+        if expert or not self.plan.general_first:
+            return [pools]
+        return [tuple(p for p in pools if self.plan.pools[p][2] != "expert"),
+                tuple(p for p in pools if self.plan.pools[p][2] == "expert")]
 
     def _release(self, time: int, session: int) -> None:
         plan = self.plan

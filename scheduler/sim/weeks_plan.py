@@ -83,6 +83,7 @@ class WeeksPlan:
     followup_due_days: int
     followup_window_days: int
     start_weekday: int  #: weekday of day 0 (0 = Monday)
+    general_first: bool = False  #: patients needing no expert try general clinics first
     departments: tuple[str, ...] = field(default=())
 
     @property
@@ -217,5 +218,6 @@ def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
         followup_due_days=int(booking.followup_due_days),
         followup_window_days=int(booking.followup_window_days),
         start_weekday=scenario.start_date.weekday(),
+        general_first=bool(booking.general_first),
         departments=tuple(sorted(scenario.departments)),
     )

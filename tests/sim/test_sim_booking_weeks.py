@@ -180,3 +180,18 @@ def test_followup_probability_offsets_no_shows() -> None:
     assert followup_probability(0.3, none, 0.35, 28, 14) == pytest.approx(0.3)
     assert followup_probability(0.3, flat, 0.35, 28, 14) == pytest.approx(0.3 / 0.8)
     assert followup_probability(0.9, np.full(60, 0.5), 0.35, 28, 14) == 1.0
+
+
+def test_general_first_keeps_expert_slots_for_expert_patients() -> None:
+    """When patients who need no expert try general clinics first, fewer expert patients go unserved
+    (the others may wait longer for a general slot)."""
+    expert_doc, general_doc = doctor("D1", title="chief"), doctor("D2")
+    demand = tuple(DemandForecast(MONDAY + dt.timedelta(days=k), "MAIN", "MED", 40, expert_share=0.4)
+                   for k in range(7))
+    settings = basic_flow(booking=BookingSettings(weeks=4, warmup_weeks=1), walk_in_share=0.0)
+    scenario = make_scenario(demand=demand, doctors=(expert_doc, general_doc), days=7, simulation=settings)
+    roster = Roster(tuple(assignment(scenario, d, MONDAY + dt.timedelta(days=k)) for k in range(7)
+                          for d in (expert_doc, general_doc)))
+    any_clinic = mean_kpis(scenario, roster, 2)
+    general_first = mean_kpis(with_booking(scenario, general_first=True), roster, 2)
+    assert general_first["weeks_unserved_patients"] < any_clinic["weeks_unserved_patients"]
