@@ -187,6 +187,24 @@ def _service_minutes(plan: SimPlan, flow: FlowPlan, draws: PatientDraws) -> dict
     }
 
 
+def _site_days(
+    plan: SimPlan, draws: PatientDraws, booking: Booking, comes: np.ndarray
+) -> dict[tuple[int, str], list[int]]:
+    """The patients who come, by (visit date, site), each list in patient order, site-days in the
+    order of their first patient."""
+    site_ids = sorted({row.site_id for row in plan.demand})
+    site_code = np.array([site_ids.index(row.site_id) for row in plan.demand], dtype=np.int64)
+    keys = booking.visit_date_ord[comes] * len(site_ids) + site_code[draws.row[comes]]
+    order = np.argsort(keys, kind="stable")
+    unique, first, counts = np.unique(keys[order], return_index=True, return_counts=True)
+    groups = {}
+    for k in np.argsort(order[first], kind="stable").tolist():  # site-days by first patient
+        members = comes[order[first[k]:first[k] + counts[k]]].tolist()
+        code = int(unique[k])
+        groups[(code // len(site_ids), site_ids[code % len(site_ids)])] = members
+    return groups
+
+
 def run_replication(
     plan: SimPlan, models: Models, seed: int, replication: int, flow: FlowPlan,
     series: SeriesSum | None = None,
@@ -220,13 +238,7 @@ def run_replication(
     longest = 0
     station_queues = {name: [0.0, 0.0, 0.0] for name in SHARED_STATIONS}
 
-    comes = np.flatnonzero(np.isfinite(arrival))
-    site_of_row = [row.site_id for row in plan.demand]
-    by_day: dict[tuple[int, str], list[int]] = {}
-    visit_list = booking.visit_date_ord.tolist()
-    row_list = draws.row.tolist()
-    for i in comes.tolist():
-        by_day.setdefault((visit_list[i], site_of_row[row_list[i]]), []).append(i)
+    by_day = _site_days(plan, draws, booking, np.flatnonzero(np.isfinite(arrival)))
     doctors_by_day: dict[tuple[int, str], list[int]] = {}
     for d in plan.doctors:
         doctors_by_day.setdefault((d.date_ord, d.site_id), []).append(d.index)
@@ -291,7 +303,7 @@ def run_replication(
         finish[doctor_ids] = result.doctor_finish
         busy[doctor_ids] = result.doctor_busy
         longest = max(longest, result.max_queue_len)
-        day_end = max((t for t in result.exit_min if t == t), default=0.0)
+        day_end = max(result.exit_min, default=0.0)  # everyone who comes leaves: no NaN
         for name, log in result.station_logs.items():
             area, span, peak = log_area(log, day_end)
             totals = station_queues[name]
