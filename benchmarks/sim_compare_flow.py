@@ -1,0 +1,58 @@
+"""Payment and registration modes on the bundled scenario, on one roster.
+
+``python -m benchmarks.sim_compare_flow [--out DIR] [--roster FILE] [--replications N]``
+
+Rosters ``scenarios/city_general`` once (or reads ``--roster``), then simulates it
+under the baseline settings (pay at each step, desk registration) and under each
+variant (``city_general_settle_at_end``, ``city_general_mobile_registration``) with
+the same seed, and writes the paired comparison of each (``compare.md`` layout)
+to ``DIR/sim_compare_<variant>.md``. Unlike ``cli.py compare``, which solves each
+scenario separately, both sides are certain to share the roster, so the
+differences are the flow setting's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scheduler.commands import load_roster, roster_scenario, solve_params
+from scheduler.compare import compare_simulations, comparison_markdown
+from scheduler.scenario import load_scenario
+from scheduler.sim import simulate
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+VARIANTS = ("city_general_settle_at_end", "city_general_mobile_registration")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both comparisons and write their tables."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sim_compare_flow",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--roster", type=Path, default=None, help="a roster.csv of city_general (else solved)")
+    parser.add_argument("--replications", type=int, default=None)
+    args = parser.parse_args(argv)
+    base = load_scenario(SCENARIOS / "city_general")
+    if args.roster is not None:
+        roster = load_roster(base, args.roster)
+    else:
+        roster = roster_scenario(base, solve_params(base)).roster
+        if roster is None:
+            print("no roster found")
+            return 1
+    baseline = simulate(base, roster, replications=args.replications)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in VARIANTS:
+        variant = load_scenario(SCENARIOS / name)
+        result = compare_simulations(baseline, simulate(variant, roster, replications=args.replications),
+                                     base.name, variant.name)
+        text = f"Same roster ({len(roster)} doctor-sessions) for both.\n\n" + comparison_markdown(result)
+        path = args.out / f"sim_compare_{name.removeprefix('city_general_')}.md"
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
