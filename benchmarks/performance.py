@@ -6,8 +6,8 @@ Run: ``python -m benchmarks.performance --out benchmarks/results``
 Every run is a fresh process, so its peak memory (``ru_maxrss``) is its own;
 ``cpu_s`` is the process's user + system CPU time, which tells how much of the
 machine a run actually got when others share it. Writes ``performance.md``
-(both tables, the machine and the command), ``performance_curtois.csv`` and
-``performance_hospitals.csv``.
+(both tables, the machine and the command) and each part's table alone as
+``performance_curtois.md``/``.csv`` and ``performance_hospitals.md``/``.csv``.
 
 * Curtois & Qu: the project's model (:mod:`benchmarks.curtois`) against the
   plain CP-SAT model (:mod:`benchmarks.curtois_plain`), same time limit and
@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         table = curtois_table(args.instances, args.time_limit, args.workers)
         write_text_safely(args.out / "performance_curtois.csv", table.to_csv(index=False))
         parts.append("## Curtois & Qu instances\n\n" + markdown_table(table) + "\n")
+        write_text_safely(args.out / "performance_curtois.md", "\n".join([parts[0], parts[-1]]))
     elif args.instances:
         parts.append(f"## Curtois & Qu instances\n\nskipped: {CURTOIS_DIR} not found\n")
     if args.doctors or not args.no_bundled:
@@ -196,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                                args.methods)
         write_text_safely(args.out / "performance_hospitals.csv", table.to_csv(index=False))
         parts.append("## Hospitals, one week\n\n" + markdown_table(table) + "\n")
+        write_text_safely(args.out / "performance_hospitals.md", "\n".join([parts[0], parts[-1]]))
     parts.append(f"Load average at end {os.getloadavg()[0]:.1f}\n")
     markdown = "\n".join(parts)
     write_text_safely(args.out / "performance.md", markdown)
