@@ -120,11 +120,10 @@ def test_history_with_unknown_doctor_is_bad_input(tiny_copy: Path) -> None:
 
 
 def test_bundled_county_partner_scenario_loads_its_planner_rules() -> None:
-    """The bundled county-partner scenario carries partner support, the site-change limit,
-    a joint clinic, the CN calendar, and S1 experts registered at the county hospital."""
+    """The bundled county-partner scenario carries partner support, a joint clinic, the CN
+    calendar, and S1 experts registered at the county hospital."""
     scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "county_group_partner")
     support, = scenario.partner_support
     assert (support.site_id, support.from_home_site, support.min_sessions_per_week) == ("S4", "S1", 8)
-    assert scenario.rules.max_site_changes_per_week == 2
     assert len(scenario.joint_clinics) == 1 and scenario.sites["S4"].level == "county"
     assert sum(1 for d in scenario.doctors if d.home_site == "S1" and "S4" in d.sites) >= 5
