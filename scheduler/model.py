@@ -300,6 +300,9 @@ class SimulationSettings:
     pharmacy_servers: int = 4  #: pharmacy windows per site
     pharmacy_min: float = 1.5  #: mean dispensing time [min]
     queue_series_bin_min: float = 15.0  #: width of the bins of queue_series.csv [min]
+    #: day engine: ``fast`` (scheduler.sim.day, the default) or ``simpy`` (scheduler.sim.day_simpy,
+    #: the SimPy reference engine: identical results, slower)
+    engine: Literal["fast", "simpy"] = "fast"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -18,9 +19,11 @@ from scheduler.sim.day import (
     STEP_STATION,
     DayDoctor,
     DayPatients,
+    DayResult,
     DayServers,
     simulate_day,
 )
+from scheduler.sim.day_simpy import simulate_day as simpy_day
 from scheduler.sim.distributions import Models
 from scheduler.sim.patients import PatientDraws, draw_patients, draw_poisson_walk_ins
 from scheduler.sim.plan import SimPlan, date_of
@@ -205,6 +208,15 @@ def _site_days(
     return groups
 
 
+#: Site-day functions by ``simulation.engine``; both take and return the same (:mod:`scheduler.sim.day`).
+DAY_ENGINES: dict[str, Callable[..., DayResult]] = {"fast": simulate_day, "simpy": simpy_day}
+
+
+def day_engine(name: str) -> Callable[..., DayResult]:
+    """The site-day function of ``simulation.engine``: ``fast`` (default) or ``simpy`` (the reference)."""
+    return DAY_ENGINES[name]
+
+
 def run_replication(
     plan: SimPlan, models: Models, seed: int, replication: int, flow: FlowPlan,
     series: SeriesSum | None = None,
@@ -238,6 +250,7 @@ def run_replication(
     longest = 0
     station_queues = {name: [0.0, 0.0, 0.0] for name in SHARED_STATIONS}
 
+    run_day = day_engine(flow.engine)
     by_day = _site_days(plan, draws, booking, np.flatnonzero(np.isfinite(arrival)))
     doctors_by_day: dict[tuple[int, str], list[int]] = {}
     for d in plan.doctors:
@@ -289,7 +302,7 @@ def run_replication(
             imaging=stations.imaging.servers,
             pharmacy=stations.pharmacy.servers,
         )
-        result = simulate_day(
+        result = run_day(
             day_doctors, day_patients, len(group_ids), servers,
             full=flow.full, pay_each_step=flow.pay_each_step, discipline=models.queue_discipline,
         )

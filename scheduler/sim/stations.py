@@ -46,6 +46,7 @@ class FlowPlan:
     return_consult_share: float  #: return consultation over the first consultation [-]
     bin_min: float  #: width of the queue-series bins [min]
     sites: dict[str, SiteStations]  #: site_id -> stations
+    engine: str = "fast"  #: day engine, ``simulation.engine``: ``fast`` or ``simpy`` (the SimPy reference)
 
 
 def _station(name: str, site_id: str, base: Station, rows: tuple[StationRow, ...]) -> Station:
@@ -103,6 +104,7 @@ def build_flow(scenario: Scenario) -> FlowPlan:
         return_consult_share=float(s.return_consult_share),
         bin_min=float(s.queue_series_bin_min) if s.queue_series_bin_min > 0 else 15.0,
         sites=sites,
+        engine=s.engine,
     )
 
 
