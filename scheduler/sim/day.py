@@ -27,6 +27,12 @@ The engine is a minimal discrete-event loop (:class:`Clock`): a heap of
 they were scheduled, the ordering SimPy's environment uses, without its
 per-event objects: a visit costs a few heap operations and callbacks.
 Times are minutes after local midnight of the day.
+
+This is the default engine (``simulation.engine: fast``). The reference
+engine, :mod:`scheduler.sim.day_simpy` (``simulation.engine: simpy``), runs
+the same day on a :class:`simpy.Environment` with the same inputs and
+:class:`DayResult`; ``tests/sim/test_sim_engines.py`` requires the two to give
+identical per-visit records.
 """
 
 from __future__ import annotations
