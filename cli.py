@@ -71,7 +71,10 @@ def main() -> None:
 def demo(out_dir: Path, time_limit_s: float | None, replications: int | None) -> None:
     """Roster and simulate the bundled default scenario, then summarise."""
     from scheduler.commands import DEFAULT_SCENARIO, run_demo
+    from scheduler.report.run import write_run_report
     from scheduler.reports import kpi_text, roster_overview, solve_text
+    from scheduler.sim.booking_kpis import weeks_text
+    from scheduler.targets import check_targets, targets_text, write_targets
 
     click.echo(f"Scenario: {DEFAULT_SCENARIO}")
     with show_progress() as progress:
@@ -84,7 +87,13 @@ def demo(out_dir: Path, time_limit_s: float | None, replications: int | None) ->
         click.echo(f"Roster: {len(run.solve.roster)} doctor-sessions")
         click.echo(roster_overview(run.scenario, run.solve.roster))
     click.echo(kpi_text(run.simulation.kpis))
-    click.echo(f"Written to {out_dir}/: roster.csv, solve.json, kpis.json, visits.csv")
+    click.echo(weeks_text(run.simulation.kpis))
+    checks = check_targets(run.scenario, run.simulation.kpis)
+    click.echo(targets_text(checks))
+    write_targets(checks, out_dir)
+    write_run_report(run, out_dir)
+    click.echo(f"Written to {out_dir}/: roster.csv, solve.json, kpis.json, visits.csv, queue_series.csv, "
+               "targets.json, report.html (open it in a browser), roster.xlsx, calendars/")
 
 
 @main.command()

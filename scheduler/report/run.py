@@ -59,6 +59,15 @@ def report_run(run: ScenarioRun) -> ReportRun:
                      solve_summary(run.solve), queue_log(run.simulation))
 
 
+def write_run_report(run: ScenarioRun, out_dir: Path) -> ReportOutputs:
+    """The page, the workbook and the calendars of a run already solved, simulated and written."""
+    main = report_run(run)
+    page = out_dir / REPORT_NAME
+    write_text_safely(page, render_report(main))
+    exported = export_roster(main.scenario, main.roster, out_dir, main.kpis)
+    return ReportOutputs(page, main, (exported,))
+
+
 def queue_log(simulation: SimulationResult) -> pd.DataFrame | None:
     """The simulator's per-queue series over the day, when this simulator version records one."""
     return getattr(simulation, "queue_series", None)

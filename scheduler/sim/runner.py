@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.model import Roster, Scenario
+from scheduler.output import write_text_safely
 from scheduler.sim.booking_kpis import booking_weeks_kpis
 from scheduler.sim.distributions import Models, default_models
 from scheduler.sim.kpis import replication_kpis, summarise
@@ -203,13 +204,12 @@ def _rounded(value: float) -> float | int:
 
 def write_simulation(result: SimulationResult, out_dir: Path) -> None:
     """Write ``kpis.json`` (sorted keys, floats to 4 decimals), ``visits.csv`` and
-    ``queue_series.csv`` (when there are queues) to ``out_dir``."""
+    ``queue_series.csv`` (when there are queues) to ``out_dir``; a different earlier
+    file is kept as a numbered backup."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     kpis = {key: _rounded(value) for key, value in result.kpis.items()}
-    (out_dir / "kpis.json").write_text(
-        json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    result.visits.to_csv(out_dir / "visits.csv", index=False, float_format="%.3f")
+    write_text_safely(out_dir / "kpis.json", json.dumps(kpis, indent=2, sort_keys=True) + "\n")
+    write_text_safely(out_dir / "visits.csv", result.visits.to_csv(index=False, float_format="%.3f"))
     if len(result.queue_series):
-        result.queue_series.to_csv(out_dir / "queue_series.csv", index=False, float_format="%.3f")
+        write_text_safely(out_dir / "queue_series.csv",
+                          result.queue_series.to_csv(index=False, float_format="%.3f"))
