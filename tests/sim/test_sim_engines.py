@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sim_factories import MONDAY, PM, assignment, doctor, make_scenario
+from sim_factories import MONDAY, PM, assignment, big_week, doctor, make_scenario
 
 from scheduler.model import BookingSettings, DemandForecast, Department, Roster, Scenario, SimulationSettings
 from scheduler.sim import Models, default_models, simulate
@@ -137,6 +137,15 @@ def test_full_flow_with_exact_times_and_ties(payment: str) -> None:
     """Constant service times and punctual patients put many events at equal times: still identical."""
     scenario, roster = clinic_day(payment=payment, no_show_rate=0.0)
     for fast, ref in both_engines(scenario, roster, models=exact_models()):
+        assert_same_outcome(fast, ref)
+
+
+def test_big_week_full_flow() -> None:
+    """A 60-doctor, two-site week (thousands of visits, six departments, chiefs): identical records."""
+    scenario, roster = big_week()
+    scenario = dataclasses.replace(scenario, simulation=SimulationSettings(**ALL_STATIONS))
+    for fast, ref in both_engines(scenario, roster, replications=1):
+        assert np.isfinite(fast.exit_min).sum() > 5000
         assert_same_outcome(fast, ref)
 
 
