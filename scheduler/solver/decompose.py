@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 
 from scheduler.model import Assignment, Roster, Scenario
 from scheduler.solver.build import RosterModel, build_model
@@ -30,6 +31,10 @@ from scheduler.solver.solve import RulePenalty, SolveParams, SolveResult, solve
 #: Most doctors packed into one block: the size of hospital CP-SAT solved within
 #: 0.1% of the coverage bound in 30 s (benchmarks/results/solver_coverage.md).
 MAX_BLOCK_DOCTORS = 60
+#: Hospitals with more doctors than this are solved by blocks (:func:`solve_scenario`):
+#: in benchmarks/results/performance_hospitals.md the whole model did better at 200
+#: doctors and far worse at 400.
+DECOMPOSE_ABOVE_DOCTORS = 300
 #: Smallest share of the time limit any block gets [-].
 MIN_BLOCK_SHARE = 0.02
 #: Share of the time limit kept for joining (and, when needed, for the whole model) [-].
@@ -283,3 +288,12 @@ def _joined(results: list[SolveResult], assignments: list[Assignment], params: S
         params=params,
         reproducible=all(r.reproducible for r in results),
     )
+
+
+def solve_scenario(scenario: Scenario, params: SolveParams,
+                   warm_start: Mapping[WorkKey, bool] | None = None) -> SolveResult:
+    """The roster of a scenario: by department blocks above :data:`DECOMPOSE_ABOVE_DOCTORS`
+    doctors, else the two-phase solve of the whole model (optionally warm-started)."""
+    if len(scenario.doctors) > DECOMPOSE_ABOVE_DOCTORS:
+        return solve_decomposed(scenario, params)
+    return solve(build_model(scenario), params, warm_start=warm_start)

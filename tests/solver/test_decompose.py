@@ -15,6 +15,7 @@ from scheduler.solver.decompose import (
     department_blocks,
     linked_departments,
     solve_decomposed,
+    solve_scenario,
 )
 from scheduler.solver.warm_start import previous_week_hint
 
@@ -93,3 +94,9 @@ def test_warm_start_from_last_week_gives_the_same_optimum() -> None:
     everyone = {(d, MONDAY, "AM", "MAIN"): True for d in ("D1", "D2", "D3")}  # three doctors, two rooms
     assert solve(build_model(two_rooms), PARAMS, warm_start=everyone).objective == \
         solve(build_model(two_rooms), PARAMS).objective
+
+
+def test_solve_scenario_picks_the_whole_model_for_small_hospitals() -> None:
+    """Below the threshold the scenario is solved whole: the same result as :func:`solve`."""
+    scenario = _scenario((Room("MAIN", "M1", "MED"), Room("MAIN", "M2", None)))
+    assert solve_scenario(scenario, PARAMS).objective == solve(build_model(scenario), PARAMS).objective
