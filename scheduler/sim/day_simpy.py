@@ -5,11 +5,13 @@
 (the default, ``simulation.engine: fast``), but runs on a
 :class:`simpy.Environment`: every step is a :meth:`simpy.Environment.timeout`
 with a callback, so events are ordered by SimPy's own event queue (time, then
-the order they were scheduled). It is written independently of the fast
-engine's :class:`~scheduler.sim.day.Clock` and exists to cross-check it
-(``tests/sim/test_sim_engines.py`` requires identical per-visit records) and
-to be selected with ``simulation.engine: simpy``; it is slower (see
-``benchmarks/sim_speed.py``). Times are minutes after local midnight.
+the order they were scheduled). It is the SimPy implementation the fast
+engine was derived from, kept as separate code (only the data classes are
+shared, not the stations, doctors or event loop) to cross-check the fast
+engine's :class:`~scheduler.sim.day.Clock` (``tests/sim/test_sim_engines.py``
+requires identical per-visit records) and to be selected with
+``simulation.engine: simpy``; it is slower (see ``benchmarks/sim_speed.py``).
+Times are minutes after local midnight.
 """
 
 from __future__ import annotations
