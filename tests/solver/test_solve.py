@@ -4,6 +4,7 @@ and the property that every roster the solver returns passes the checker."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from pathlib import Path
 
 import pytest
@@ -148,11 +149,19 @@ def test_infeasible_scenario_exits_1_on_the_command_line(tmp_path: Path) -> None
     assert "Zhang Wei (D02)" in result.output and "annual leave" in result.output
 
 
-def test_same_seed_same_roster() -> None:
-    """Solving twice with the same seed and workers gives the same roster."""
+def test_same_seed_same_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Solving twice with the same seed and workers gives the same roster.
+
+    The wall-clock safety cap is lifted so that a heavily loaded test machine
+    cannot end a search early: what is tested is the deterministic budget.
+    """
+    solve_module = importlib.import_module("scheduler.solver.solve")  # the module, not the function
+    monkeypatch.setattr(solve_module, "WALL_CAP_FACTOR", 50.0)
     scenario = load_scenario(TINY)
     params = SolveParams(time_limit_s=10, seed=3, workers=2)
-    assert solve(build_model(scenario), params).roster == solve(build_model(scenario), params).roster
+    first, second = solve(build_model(scenario), params), solve(build_model(scenario), params)
+    assert first.reproducible and second.reproducible
+    assert first.roster == second.roster
 
 
 @st.composite
