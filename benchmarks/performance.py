@@ -128,7 +128,8 @@ def hospital_run(label: str, folder: str | None, doctors: int, method: str, time
             "objective": None if result.objective is None else round(result.objective),
             "bound": None if result.best_bound is None else round(result.best_bound),
             "gap": None if result.gap is None else round(result.gap, 4),
-            "wall_s": round(wall, 1), "violations": violations}
+            "wall_s": round(wall, 1), "violations": violations,
+            "reproducible": result.reproducible}  # False: a wall-clock cap, not the budget, stopped a phase
 
 
 def curtois_table(numbers: list[int], time_limit_s: float, workers: int) -> pd.DataFrame:
