@@ -37,6 +37,9 @@ WARM_START_SHARE = 0.1
 #: Wall-clock safety cap, as a multiple of the limit: a run stopped by it is
 #: flagged as not reproducible in the result.
 WALL_CAP_FACTOR = 2.0
+#: ... plus this slack [s], so that short solves (the blocks of a decomposed hospital,
+#: a few seconds each) are not cut by presolve and start-up on a busy machine.
+WALL_CAP_SLACK_S = 5.0
 
 _STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
@@ -92,7 +95,7 @@ def _solver(params: SolveParams, time_limit_s: float) -> cp_model.CpSolver:
     budget = max(0.1, time_limit_s)
     solver = cp_model.CpSolver()
     solver.parameters.max_deterministic_time = budget * DETERMINISTIC_S_PER_S
-    solver.parameters.max_time_in_seconds = budget * WALL_CAP_FACTOR
+    solver.parameters.max_time_in_seconds = _wall_cap(budget)
     solver.parameters.random_seed = params.seed
     solver.parameters.num_workers = params.workers
     solver.parameters.interleave_search = params.workers > 1  # deterministic parallel search
@@ -103,7 +106,12 @@ def _solver(params: SolveParams, time_limit_s: float) -> cp_model.CpSolver:
 def _stopped_by_clock(solver: cp_model.CpSolver, time_limit_s: float) -> bool:
     """The search ended on the wall-clock cap, so a rerun may differ."""
     response = solver.ResponseProto()
-    return response.wall_time >= max(0.1, time_limit_s) * WALL_CAP_FACTOR * 0.999
+    return response.wall_time >= _wall_cap(max(0.1, time_limit_s)) * 0.999
+
+
+def _wall_cap(budget_s: float) -> float:
+    """Wall-clock safety cap [s] of a solve with a ``budget_s`` time limit."""
+    return budget_s * WALL_CAP_FACTOR + WALL_CAP_SLACK_S
 
 
 def _deterministic_seconds(solver: cp_model.CpSolver) -> float:
