@@ -25,6 +25,7 @@ from scheduler.report.html import ReportRun, render_report
 from scheduler.reports import solve_summary
 from scheduler.scenario import load_scenario
 from scheduler.sim import SimulationResult, simulate, write_simulation
+from scheduler.sim.runner import rounded_kpis
 
 #: Name of the report page inside the output folder.
 REPORT_NAME = "report.html"
@@ -55,7 +56,8 @@ class ReportOutputs:
 def report_run(run: ScenarioRun) -> ReportRun:
     """A solved and simulated scenario as the report needs it."""
     assert run.solve.roster is not None  # roster_and_simulate raises otherwise
-    return ReportRun(run.scenario, run.solve.roster, run.simulation.kpis, run.simulation.visits,
+    # the KPIs as kpis.json holds them, so a page drawn later from the saved files is identical
+    return ReportRun(run.scenario, run.solve.roster, rounded_kpis(run.simulation.kpis), run.simulation.visits,
                      solve_summary(run.solve), queue_log(run.simulation))
 
 
@@ -116,7 +118,8 @@ def run_report(
         elif sim_dir is None:
             roster = load_roster(scenario, roster_file)
             simulation = simulate(scenario, roster, replications=replications, seed=seed)
-            main = ReportRun(scenario, roster, simulation.kpis, simulation.visits, queues=queue_log(simulation))
+            main = ReportRun(scenario, roster, rounded_kpis(simulation.kpis), simulation.visits,
+                             queues=queue_log(simulation))
             write_simulation(simulation, out_dir)
         else:
             kpis, visits, log = read_simulation(sim_dir)

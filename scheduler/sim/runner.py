@@ -202,13 +202,17 @@ def _rounded(value: float) -> float | int:
     return round(value, KPI_DECIMALS)
 
 
+def rounded_kpis(kpis: typing.Mapping[str, float]) -> dict[str, float | int]:
+    """The KPIs as ``kpis.json`` holds them (floats to :data:`KPI_DECIMALS` decimals)."""
+    return {key: _rounded(value) for key, value in kpis.items()}
+
+
 def write_simulation(result: SimulationResult, out_dir: Path) -> None:
     """Write ``kpis.json`` (sorted keys, floats to 4 decimals), ``visits.csv`` and
     ``queue_series.csv`` (when there are queues) to ``out_dir``; a different earlier
     file is kept as a numbered backup."""
     out_dir = Path(out_dir)
-    kpis = {key: _rounded(value) for key, value in result.kpis.items()}
-    write_text_safely(out_dir / "kpis.json", json.dumps(kpis, indent=2, sort_keys=True) + "\n")
+    write_text_safely(out_dir / "kpis.json", json.dumps(rounded_kpis(result.kpis), indent=2, sort_keys=True) + "\n")
     write_text_safely(out_dir / "visits.csv", result.visits.to_csv(index=False, float_format="%.3f"))
     if len(result.queue_series):
         write_text_safely(out_dir / "queue_series.csv",
