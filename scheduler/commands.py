@@ -20,7 +20,8 @@ from scheduler.roster_io import read_roster, write_roster
 from scheduler.scenario import load_scenario
 from scheduler.sim import SimulationResult, simulate, write_simulation
 from scheduler.slots import slot_plan_csv
-from scheduler.solver import SolveParams, SolveResult, build_model, solve
+from scheduler.solver import SolveParams, SolveResult
+from scheduler.solver.decompose import solve_scenario
 from scheduler.solver.progress import ProgressHook
 from scheduler.targets import check_targets, write_targets
 
@@ -49,8 +50,9 @@ def solve_params(
 
 
 def roster_scenario(scenario: Scenario, params: SolveParams, progress: ProgressHook | None = None) -> SolveResult:
-    """Build and solve the roster model of a loaded scenario (``progress``: see :func:`solve`)."""
-    return solve(build_model(scenario), params, progress)
+    """Build and solve the roster model of a loaded scenario (``progress``: see :func:`solve`);
+    hospital-wide weeks are solved by department blocks (:func:`solve_scenario`)."""
+    return solve_scenario(scenario, params, progress=progress)
 
 
 def run_roster(

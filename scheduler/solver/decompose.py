@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from scheduler.model import Assignment, Roster, Scenario
 from scheduler.solver.build import RosterModel, build_model
 from scheduler.solver.context import WorkKey
+from scheduler.solver.progress import ProgressHook
 from scheduler.solver.solve import RulePenalty, SolveParams, SolveResult, solve
 
 #: Most doctors packed into one block: the size of hospital CP-SAT solved within
@@ -291,9 +292,11 @@ def _joined(results: list[SolveResult], assignments: list[Assignment], params: S
 
 
 def solve_scenario(scenario: Scenario, params: SolveParams,
-                   warm_start: Mapping[WorkKey, bool] | None = None) -> SolveResult:
+                   warm_start: Mapping[WorkKey, bool] | None = None,
+                   progress: ProgressHook | None = None) -> SolveResult:
     """The roster of a scenario: by department blocks above :data:`DECOMPOSE_ABOVE_DOCTORS`
-    doctors, else the two-phase solve of the whole model (optionally warm-started)."""
+    doctors, else the two-phase solve of the whole model (optionally warm-started; ``progress``
+    shows its objective and bound as they improve)."""
     if len(scenario.doctors) > DECOMPOSE_ABOVE_DOCTORS:
         return solve_decomposed(scenario, params)
-    return solve(build_model(scenario), params, warm_start=warm_start)
+    return solve(build_model(scenario), params, progress, warm_start=warm_start)

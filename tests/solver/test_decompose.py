@@ -100,3 +100,19 @@ def test_solve_scenario_picks_the_whole_model_for_small_hospitals() -> None:
     """Below the threshold the scenario is solved whole: the same result as :func:`solve`."""
     scenario = _scenario((Room("MAIN", "M1", "MED"), Room("MAIN", "M2", None)))
     assert solve_scenario(scenario, PARAMS).objective == solve(build_model(scenario), PARAMS).objective
+
+
+def test_roster_command_decomposes_hospital_wide_weeks(monkeypatch) -> None:
+    """Above the threshold the command's solve goes by department blocks and the roster passes check."""
+    import scheduler.solver.decompose as decompose
+    from scheduler.commands import roster_scenario
+
+    scenario = _scenario((Room("MAIN", "M1", "MED"), Room("MAIN", "M2", None)))
+    blocks_solved = []
+    real = decompose.solve_decomposed
+    monkeypatch.setattr(decompose, "DECOMPOSE_ABOVE_DOCTORS", 1)
+    monkeypatch.setattr(decompose, "solve_decomposed",
+                        lambda *args, **kwargs: blocks_solved.append(1) or real(*args, **kwargs))
+    result = roster_scenario(scenario, PARAMS)
+    assert blocks_solved and result.roster is not None
+    assert check_roster(scenario, result.roster) == []
