@@ -56,7 +56,7 @@ from scipy import stats
 
 from scheduler.sim.booking import BOOKED, NO_SLOT, TURNED_AWAY, WALK_IN
 from scheduler.sim.day import PAYMENT, PAYMENT2, SETTLEMENT
-from scheduler.sim.plan import SimPlan
+from scheduler.sim.plan import SimPlan, derived
 from scheduler.sim.replication import WAIT_STATIONS, Outcome
 
 #: The KPI keys kpis.json must carry (CONTRACT.md), each also with ``_ci95``.
@@ -96,7 +96,8 @@ FLOW_KEYS: tuple[str, ...] = (
 
 
 def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if values.size else 0.0
+    """Mean of a float array (``sum / size``, the same float as ``ndarray.mean``); 0 when empty."""
+    return float(values.sum() / values.size) if values.size else 0.0
 
 
 def _p90(values: np.ndarray) -> float:
@@ -114,6 +115,12 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator else 0.0
 
 
+def _doctor_sessions(plan: SimPlan) -> tuple[float, np.ndarray]:
+    """Total session minutes of the plan's doctor-sessions [min] and each one's end [min after midnight]."""
+    session_min = np.array([d.end_min - d.start_min for d in plan.doctors], dtype=float)
+    return session_min.sum(), np.array([d.end_min for d in plan.doctors], dtype=float)
+
+
 def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
     """Every KPI of one replication (see the module docstring for definitions and units)."""
     status = outcome.booking.status
@@ -123,11 +130,15 @@ def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
     booked = status == BOOKED
     admitted_walk_ins = status == WALK_IN
     lead = outcome.booking.lead_days[booked]
-    session_min = np.array([d.end_min - d.start_min for d in plan.doctors], dtype=float)
-    ends = np.array([d.end_min for d in plan.doctors], dtype=float)
+    session_total_min, ends = derived(plan, "kpis.doctor_sessions", _doctor_sessions)
     overtime = np.maximum(outcome.doctor_finish_min - ends, 0.0)
     within = (booked & (outcome.booking.lead_days <= plan.booking_window_days)) | admitted_walk_ins
     n = len(status)
+    no_slot = status == NO_SLOT
+    turned_away = status == TURNED_AWAY
+    no_shows = outcome.no_show.sum()
+    n_booked = booked.sum()
+    n_walk_in = walk_in_demand.sum()
     kpis = {
         "patients": float(n),
         "mean_wait_min": _mean(wait),
@@ -135,22 +146,22 @@ def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
         "max_wait_min": float(wait.max()) if wait.size else 0.0,
         "max_queue_len": float(outcome.max_queue_len),
         "mean_queues_per_patient": _mean(outcome.queues[seen].astype(float)),
-        "doctor_utilisation": _ratio(outcome.doctor_busy_min.sum(), session_min.sum()),
+        "doctor_utilisation": _ratio(outcome.doctor_busy_min.sum(), session_total_min),
         "overtime_min_per_session": _mean(overtime),
         "max_overtime_min": float(overtime.max()) if overtime.size else 0.0,
         "doctor_sessions": float(len(plan.doctors)),
         "booking_lead_days_mean": _mean(lead),
         "booking_lead_days_p90": _p90(lead),
         "within_booking_window_share": _ratio(within.sum(), n),
-        "unserved_patients": float(((status == NO_SLOT) | (status == TURNED_AWAY)).sum()),
+        "unserved_patients": float((no_slot | turned_away).sum()),
         "seen_patients": float(seen.sum()),
-        "booked_patients": float(booked.sum()),
-        "no_slot_patients": float((status == NO_SLOT).sum()),
-        "walk_in_patients": float(walk_in_demand.sum()),
-        "walk_ins_turned_away": float((status == TURNED_AWAY).sum()),
-        "walk_in_share_served": _ratio(admitted_walk_ins.sum(), walk_in_demand.sum()),
-        "no_shows": float(outcome.no_show.sum()),
-        "no_show_rate": _ratio(outcome.no_show.sum(), booked.sum()),
+        "booked_patients": float(n_booked),
+        "no_slot_patients": float(no_slot.sum()),
+        "walk_in_patients": float(n_walk_in),
+        "walk_ins_turned_away": float(turned_away.sum()),
+        "walk_in_share_served": _ratio(admitted_walk_ins.sum(), n_walk_in),
+        "no_shows": float(no_shows),
+        "no_show_rate": _ratio(no_shows, n_booked),
         "mean_wait_booked_min": _mean(wait[booked[seen]]),
         "mean_wait_walk_in_min": _mean(wait[admitted_walk_ins[seen]]),
     }

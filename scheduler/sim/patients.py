@@ -69,7 +69,7 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
                 walk_in_share: float, expert_share: float, full_flow: bool = True) -> None:
     """Append ``n`` patients' random attributes drawn from ``rng``, in a fixed order.
 
-    Without ``full_flow`` the :data:`FLOW_ATTRIBUTES` are NaN and not drawn.
+    Without ``full_flow`` the :data:`FLOW_ATTRIBUTES` are not drawn (:func:`_concatenate` fills them with NaN).
     """
     parts["walk_in"].append(rng.random(n) < walk_in_share)
     parts["needs_expert"].append(rng.random(n) < expert_share)
@@ -82,8 +82,6 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
     parts["registration_ratio"].append(np.asarray(models.registration_time(n, rng), dtype=float))
     parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
     if not full_flow:
-        for name in FLOW_ATTRIBUTES:
-            parts[name].append(np.full(n, np.nan))
         return
     for name in ("lab_u", "imaging_u", "pharmacy_u"):
         parts[name].append(rng.random(n))
@@ -99,13 +97,17 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
 _INT_FIELDS = {"row": np.int64, "date_ord": np.int64, "walk_in": bool, "needs_expert": bool}
 
 
-def _concatenate(parts: dict[str, list[np.ndarray]]) -> PatientDraws:
-    return PatientDraws(
-        **{
-            name: (np.concatenate(arrays) if arrays else np.empty(0, dtype=_INT_FIELDS.get(name, float)))
-            for name, arrays in parts.items()
-        }
-    )
+def _concatenate(parts: dict[str, list[np.ndarray]], full_flow: bool = True) -> PatientDraws:
+    """The drawn parts joined; without ``full_flow`` the :data:`FLOW_ATTRIBUTES` are all NaN."""
+    columns = {
+        name: (np.concatenate(arrays) if arrays else np.empty(0, dtype=_INT_FIELDS.get(name, float)))
+        for name, arrays in parts.items()
+    }
+    if not full_flow:
+        n = columns["row"].size
+        for name in FLOW_ATTRIBUTES:
+            columns[name] = np.full(n, np.nan)
+    return PatientDraws(**columns)
 
 
 def draw_patients(plan: SimPlan, models: Models, seed: int, replication: int,
@@ -118,7 +120,7 @@ def draw_patients(plan: SimPlan, models: Models, seed: int, replication: int,
         parts["row"].append(np.full(n, row.index, dtype=np.int64))
         parts["date_ord"].append(np.full(n, row.date_ord, dtype=np.int64))
         _attributes(parts, models, n, rng, plan.walk_in_share, row.expert_share, full_flow)
-    return _concatenate(parts)
+    return _concatenate(parts, full_flow)
 
 
 def draw_poisson_walk_ins(plan: SimPlan, models: Models, seed: int, replication: int,
@@ -137,4 +139,4 @@ def draw_poisson_walk_ins(plan: SimPlan, models: Models, seed: int, replication:
         parts["row"].append(np.full(n, row.index, dtype=np.int64))
         parts["date_ord"].append(np.full(n, row.date_ord, dtype=np.int64))
         _attributes(parts, models, n, rng, 1.0, row.expert_share, full_flow)
-    return _concatenate(parts)
+    return _concatenate(parts, full_flow)

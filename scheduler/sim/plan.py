@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from scheduler.model import Roster, Scenario
 from scheduler.slots import consult_min_for
@@ -232,3 +234,21 @@ def build_plan(scenario: Scenario, roster: Roster) -> SimPlan:
 def date_of(ordinal: int) -> dt.date:
     """The date of a proleptic Gregorian ordinal."""
     return dt.date.fromordinal(ordinal)
+
+
+_DERIVED: dict[int, tuple[SimPlan, dict[str, Any]]] = {}
+
+
+def derived(plan: SimPlan, name: str, build: Callable[[SimPlan], Any]) -> Any:
+    """``build(plan)``, computed once per plan and ``name`` (per process) and reused by every replication.
+
+    The value must be treated as read-only: replications share it.
+    """
+    held = _DERIVED.get(id(plan))
+    if held is None or held[0] is not plan:
+        _DERIVED.clear()  # one plan at a time: a new plan drops the old one's tables
+        held = _DERIVED[id(plan)] = (plan, {})
+    values = held[1]
+    if name not in values:
+        values[name] = build(plan)
+    return values[name]

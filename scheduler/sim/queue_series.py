@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ class Binned:
 
 def _columns(log: list[tuple[float, int]]) -> tuple[np.ndarray, np.ndarray]:
     """A log's change times [min] and queue lengths [patients] as float arrays."""
-    table = np.array(log, dtype=float)
+    table = np.fromiter(chain.from_iterable(log), dtype=float, count=2 * len(log)).reshape(-1, 2)
     return table[:, 0], table[:, 1]
 
 

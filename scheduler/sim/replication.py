@@ -26,7 +26,7 @@ from scheduler.sim.day import (
 from scheduler.sim.day_simpy import simulate_day as simpy_day
 from scheduler.sim.distributions import Models
 from scheduler.sim.patients import PatientDraws, draw_patients, draw_poisson_walk_ins
-from scheduler.sim.plan import SimPlan, date_of
+from scheduler.sim.plan import SimPlan, date_of, derived
 from scheduler.sim.queue_series import SeriesSum, bin_log, log_area
 from scheduler.sim.records import Visit
 from scheduler.sim.stations import FlowPlan
@@ -125,29 +125,40 @@ def place_walk_ins(plan: SimPlan, draws: PatientDraws) -> tuple[Booking, np.ndar
     visit = np.full(n, -1, dtype=np.int64)
     arrival = np.full(n, math.nan)
     rows = draws.row
-    bounds = np.searchsorted(rows, np.arange(len(plan.demand) + 1))
+    bounds = np.searchsorted(rows, np.arange(len(plan.demand) + 1)).tolist()
+    open_times = derived(plan, "replication.open_times", _open_times)
     for row in plan.demand:
         lo, hi = bounds[row.index], bounds[row.index + 1]
-        if lo == hi:
+        if lo == hi or open_times[row.index] is None:
             continue
-        options = plan.groups_by_day.get((row.date_ord, row.site_id, row.department), ())
-        if row.session_id is not None:
-            options = tuple(g for g in options if plan.groups[g].key[3] == row.session_id)
-        if not options:
-            continue
-        starts = np.array([plan.groups[g].start_min for g in options], dtype=float)
-        lengths = np.array([plan.groups[g].end_min - plan.groups[g].start_min for g in options], dtype=float)
-        cumulative = np.concatenate(([0.0], np.cumsum(lengths)))
+        options, starts, cumulative = open_times[row.index]
         position = draws.session_u[lo:hi] * cumulative[-1]
         k = np.minimum(np.searchsorted(cumulative, position, side="right") - 1, len(options) - 1)
         status[lo:hi] = WALK_IN
-        group[lo:hi] = np.asarray(options)[k]
+        group[lo:hi] = options[k]
         visit[lo:hi] = row.date_ord
         arrival[lo:hi] = starts[k] + position - cumulative[k]
     lead = np.where(visit >= 0, 0.0, math.nan)
     booking = Booking(status, np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), group, visit,
                       np.full(n, math.nan), lead)
     return booking, arrival
+
+
+def _open_times(plan: SimPlan) -> list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """Per demand row: its walk-in groups open that day, their starts [min] and cumulative open
+    minutes from 0 [min]; None when no session is open for it (:func:`place_walk_ins`)."""
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []
+    for row in plan.demand:
+        options = plan.groups_by_day.get((row.date_ord, row.site_id, row.department), ())
+        if row.session_id is not None:
+            options = tuple(g for g in options if plan.groups[g].key[3] == row.session_id)
+        if not options:
+            out.append(None)
+            continue
+        starts = np.array([plan.groups[g].start_min for g in options], dtype=float)
+        lengths = np.array([plan.groups[g].end_min - plan.groups[g].start_min for g in options], dtype=float)
+        out.append((np.asarray(options), starts, np.concatenate(([0.0], np.cumsum(lengths)))))
+    return out
 
 
 def _arrivals(plan: SimPlan, draws: PatientDraws, booking: Booking, no_show: np.ndarray) -> np.ndarray:
@@ -190,13 +201,18 @@ def _service_minutes(plan: SimPlan, flow: FlowPlan, draws: PatientDraws) -> dict
     }
 
 
+def _demand_sites(plan: SimPlan) -> tuple[list[str], np.ndarray]:
+    """The demand's sites, sorted, and each demand row's index among them."""
+    site_ids = sorted({row.site_id for row in plan.demand})
+    return site_ids, np.array([site_ids.index(row.site_id) for row in plan.demand], dtype=np.int64)
+
+
 def _site_days(
     plan: SimPlan, draws: PatientDraws, booking: Booking, comes: np.ndarray
 ) -> dict[tuple[int, str], list[int]]:
     """The patients who come, by (visit date, site), each list in patient order, site-days in the
     order of their first patient."""
-    site_ids = sorted({row.site_id for row in plan.demand})
-    site_code = np.array([site_ids.index(row.site_id) for row in plan.demand], dtype=np.int64)
+    site_ids, site_code = derived(plan, "replication.demand_sites", _demand_sites)
     keys = booking.visit_date_ord[comes] * len(site_ids) + site_code[draws.row[comes]]
     order = np.argsort(keys, kind="stable")
     unique, first, counts = np.unique(keys[order], return_index=True, return_counts=True)
@@ -215,6 +231,36 @@ DAY_ENGINES: dict[str, Callable[..., DayResult]] = {"fast": simulate_day, "simpy
 def day_engine(name: str) -> Callable[..., DayResult]:
     """The site-day function of ``simulation.engine``: ``fast`` (default) or ``simpy`` (the reference)."""
     return DAY_ENGINES[name]
+
+
+#: A site-day's doctor-sessions: plan indices (list and array), plan -> local doctor index,
+#: walk-in groups (plan indices, sorted), plan -> local group index, and the day engine's doctors.
+SiteDayDoctors = tuple[list[int], np.ndarray, dict[int, int], list[int], dict[int, int], list[DayDoctor]]
+
+
+def _site_day_doctors(plan: SimPlan) -> dict[tuple[int, str], SiteDayDoctors]:
+    """The doctor-sessions of each (date ordinal, site) of the plan, as :func:`run_replication` hands them
+    to the day engine."""
+    doctors_by_day: dict[tuple[int, str], list[int]] = {}
+    for d in plan.doctors:
+        doctors_by_day.setdefault((d.date_ord, d.site_id), []).append(d.index)
+    out: dict[tuple[int, str], SiteDayDoctors] = {}
+    for key, doctor_ids in doctors_by_day.items():
+        local_doctor = {d: k for k, d in enumerate(doctor_ids)}
+        group_ids = sorted({plan.doctors[d].group for d in doctor_ids})
+        local_group = {g: k for k, g in enumerate(group_ids)}
+        day_doctors = [
+            DayDoctor(
+                start_min=plan.doctors[d].start_min,
+                end_min=plan.doctors[d].end_min,
+                consult_min=plan.doctors[d].consult_min,
+                group=local_group[plan.doctors[d].group],
+            )
+            for d in doctor_ids
+        ]
+        out[key] = (doctor_ids, np.asarray(doctor_ids, dtype=np.int64), local_doctor, group_ids, local_group,
+                    day_doctors)
+    return out
 
 
 def run_replication(
@@ -252,28 +298,14 @@ def run_replication(
 
     run_day = day_engine(flow.engine)
     by_day = _site_days(plan, draws, booking, np.flatnonzero(np.isfinite(arrival)))
-    doctors_by_day: dict[tuple[int, str], list[int]] = {}
-    for d in plan.doctors:
-        doctors_by_day.setdefault((d.date_ord, d.site_id), []).append(d.index)
+    site_day_doctors = derived(plan, "replication.site_day_doctors", _site_day_doctors)
 
     doctor_of = booking.doctor.tolist()
     group_of = booking.group.tolist()
     consult_ratio = draws.consult_ratio.tolist()
     arrival_list = arrival.tolist()
     for key, patients in by_day.items():
-        doctor_ids = doctors_by_day[key]
-        local_doctor = {d: k for k, d in enumerate(doctor_ids)}
-        group_ids = sorted({plan.doctors[d].group for d in doctor_ids})
-        local_group = {g: k for k, g in enumerate(group_ids)}
-        day_doctors = [
-            DayDoctor(
-                start_min=plan.doctors[d].start_min,
-                end_min=plan.doctors[d].end_min,
-                consult_min=plan.doctors[d].consult_min,
-                group=local_group[plan.doctors[d].group],
-            )
-            for d in doctor_ids
-        ]
+        doctor_ids, doctor_index, local_doctor, group_ids, local_group, day_doctors = site_day_doctors[key]
         unused = [math.nan] * len(patients)  # station times of a consultation-only flow
 
         def taken(name: str, patients: list[int] = patients, unused: list[float] = unused) -> list[float]:
@@ -312,7 +344,7 @@ def run_replication(
             step_start[step, index] = result.start[step]
             step_end[step, index] = result.end[step]
         exit_min[index] = result.exit_min
-        served_by[index] = np.asarray(doctor_ids, dtype=np.int64)[np.asarray(result.served_by)]
+        served_by[index] = doctor_index[np.asarray(result.served_by)]
         finish[doctor_ids] = result.doctor_finish
         busy[doctor_ids] = result.doctor_busy
         longest = max(longest, result.max_queue_len)
@@ -411,6 +443,12 @@ def _tables(plan: SimPlan) -> VisitTables:
     return held[1]
 
 
+#: Visit status names by code: booking statuses, then not seen, no-show, seen.
+_VISIT_STATUS = np.asarray([*STATUS_NAMES, "not_seen", "no_show", "seen"], dtype=object)
+#: Visit channel by ``walk_in`` (0 booked, 1 walk-in).
+_CHANNELS = np.asarray(["booked", "walk_in"], dtype=object)
+
+
 def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     """The outcome as columns of :class:`~scheduler.sim.records.Visit`, one element per patient."""
     draws, booking = outcome.draws, outcome.booking
@@ -432,7 +470,7 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
     codes = np.where((booking.status == BOOKED) | (booking.status == WALK_IN), len(STATUS_NAMES), booking.status)
     codes = np.where(outcome.no_show, len(STATUS_NAMES) + 1, codes)
     codes = np.where(seen, len(STATUS_NAMES) + 2, codes)
-    status = np.asarray([*STATUS_NAMES, "not_seen", "no_show", "seen"], dtype=object)[codes]
+    status = _VISIT_STATUS[codes]
     waits = outcome.waits
     lead = booking.lead_days
     consult_start, consult_end, join = outcome.consult_start_min, outcome.consult_end_min, outcome.queue_join_min
@@ -446,7 +484,7 @@ def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
         "session_id": session,
         "doctor_id": lookup(tables.doctor_id, doctor, has_doctor),
         "clinic": lookup(tables.doctor_clinic, doctor, has_doctor),
-        "channel": np.where(draws.walk_in, "walk_in", "booked").astype(object),
+        "channel": _CHANNELS[draws.walk_in.astype(np.intp)],
         "needs_expert": draws.needs_expert.astype(bool),
         "status": status.astype(object),
         "no_show": outcome.no_show.astype(bool),

@@ -83,11 +83,13 @@ def _visits_frame(parts: Sequence[dict[str, np.ndarray]]) -> pd.DataFrame:
 
 
 def _run_chunk(
-    plan: SimPlan, models: Models, seed: int, replications: Sequence[int], flow: FlowPlan
+    plan: SimPlan, models: Models, seed: int, replications: Sequence[int], flow: FlowPlan,
+    series: SeriesSum | None = None,
 ) -> tuple[list[_ReplicationOutput], SeriesSum]:
-    """Run some replications (a worker process's share); their outputs and summed queue series."""
+    """Run some replications (a worker process's share); their outputs and queue series summed
+    into ``series`` (a new one by default)."""
     out = []
-    series = SeriesSum(flow.bin_min)
+    series = SeriesSum(flow.bin_min) if series is None else series
     for r in replications:
         outcome = run_replication(plan, models, seed, r, flow, series)
         kpis = replication_kpis(plan, outcome)
@@ -158,9 +160,9 @@ def simulate(
     outputs: list[_ReplicationOutput] = []
     if n_workers == 1:
         for r in reps:
-            done, part = _run_chunk(plan, chosen, root_seed, [r], flow)
+            # adding each replication's bins straight into ``series`` sums the same floats in the same order
+            done, _ = _run_chunk(plan, chosen, root_seed, [r], flow, series)
             outputs.extend(done)
-            series.merge([part])
             if progress is not None:
                 progress(len(outputs), n_reps)
     else:
