@@ -104,9 +104,9 @@ def _concatenate(parts: dict[str, list[np.ndarray]], full_flow: bool = True) -> 
         for name, arrays in parts.items()
     }
     if not full_flow:
-        n = columns["row"].size
+        missing = np.full(columns["row"].size, np.nan)
         for name in FLOW_ATTRIBUTES:
-            columns[name] = np.full(n, np.nan)
+            columns[name] = missing.copy()
     return PatientDraws(**columns)
 
 

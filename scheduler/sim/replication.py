@@ -121,9 +121,10 @@ def place_walk_ins(plan: SimPlan, draws: PatientDraws) -> tuple[Booking, np.ndar
     """
     n = len(draws)
     status = np.full(n, TURNED_AWAY, dtype=np.int64)
-    group = np.full(n, -1, dtype=np.int64)
-    visit = np.full(n, -1, dtype=np.int64)
-    arrival = np.full(n, math.nan)
+    none = np.full(n, -1, dtype=np.int64)
+    group, visit = none.copy(), none.copy()
+    missing = np.full(n, math.nan)
+    arrival = missing.copy()
     rows = draws.row
     bounds = np.searchsorted(rows, np.arange(len(plan.demand) + 1)).tolist()
     open_times = derived(plan, "replication.open_times", _open_times)
@@ -139,8 +140,7 @@ def place_walk_ins(plan: SimPlan, draws: PatientDraws) -> tuple[Booking, np.ndar
         visit[lo:hi] = row.date_ord
         arrival[lo:hi] = starts[k] + position - cumulative[k]
     lead = np.where(visit >= 0, 0.0, math.nan)
-    booking = Booking(status, np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), group, visit,
-                      np.full(n, math.nan), lead)
+    booking = Booking(status, none, none.copy(), group, visit, missing, lead)
     return booking, arrival
 
 
@@ -287,8 +287,7 @@ def run_replication(
     steps = len(STEP_NAMES)
     visited_steps = range(steps) if flow.full else (CONSULT,)
     step_join = np.full((steps, n), math.nan)
-    step_start = np.full((steps, n), math.nan)
-    step_end = np.full((steps, n), math.nan)
+    step_start, step_end = step_join.copy(), step_join.copy()
     exit_min = np.full(n, math.nan)
     served_by = np.full(n, -1, dtype=np.int64)
     finish = np.array([float(d.end_min) for d in plan.doctors])
