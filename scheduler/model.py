@@ -220,6 +220,7 @@ class SoftRuleWeights:
     site_change: int = 10  #: per doctor-day spent at more than one site
     doctor_request: int = 5  #: per doctor request not honoured
     session_rostered: int = 1  #: per doctor-session (prefer no idle sessions)
+    booking_lead: int = 2  #: per patient-day between demand date and visit date (serve early)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ class BuildContext:
     joint_held: dict[JointKey, cp_model.IntVar] = field(default_factory=dict)
     joint_seats: dict[SeatKey, cp_model.IntVar] = field(default_factory=dict)
     joint_built: bool = False
+    #: coverage flows (patients) with their lead: visit date - demand date [days]
+    lead_flows: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
 
     # --- indexes over ``works`` (built once by :meth:`index`) ---------------
     by_doctor: dict[str, list[WorkKey]] = field(default_factory=lambda: defaultdict(list))

@@ -102,6 +102,7 @@ def add_coverage(ctx: BuildContext) -> Coverage:
                     )
                     flows.append(flow)
                     inflow[cell].append(flow)
+                    ctx.lead_flows.append((flow, (day - row.date).days))
             day += dt.timedelta(days=1)
         if flows:
             ctx.model.Add(sum(flows) <= stream.patients)

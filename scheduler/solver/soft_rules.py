@@ -141,10 +141,21 @@ def session_rostered(ctx: BuildContext) -> list[Penalty]:
     ]
 
 
+def booking_lead(ctx: BuildContext) -> list[Penalty]:
+    """Patient-days of waiting: each coverage flow times its lead (visit date - demand
+    date, days), so capacity goes where and when demand arises (e.g. the Monday peak)."""
+    terms = [(flow, lead) for flow, lead in ctx.lead_flows if lead > 0]
+    if not terms:
+        return []
+    expr = sum(lead * flow for flow, lead in terms)
+    return [Penalty("booking_lead", "patient-days", expr, _weight(ctx, "booking_lead"))]
+
+
 SOFT_RULES: tuple[SoftRule, ...] = (
     SoftRule("unsocial_fairness", "evening and weekend sessions shared fairly", unsocial_fairness),
     SoftRule("away_from_home_site", "doctors at their home site", away_from_home_site),
     SoftRule("site_change", "few site changes within a day", site_change),
     SoftRule("doctor_request", "doctors' requests honoured", doctor_request),
     SoftRule("session_rostered", "no idle sessions", session_rostered),
+    SoftRule("booking_lead", "demand served soon after it arises", booking_lead),
 )

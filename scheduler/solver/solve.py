@@ -126,6 +126,23 @@ def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
         model.AddHint(model.GetIntVarFromProtoIndex(index), value)
 
 
+def _coverage_objective(roster_model: RosterModel) -> tuple[int, int]:
+    """Set phase 1's objective: patients served inside the window, and (``booking_lead``
+    weight > 0) fewer patient-days of waiting as the tie-break, so the search places
+    capacity where and when demand arises. Each patient counts more than the most
+    patient-days the flows can add up to, so the served count stays first and
+    ``floor((bound + lead_most) / per_patient)`` bounds it. Returns (per_patient, lead_most)."""
+    served = roster_model.coverage.served
+    leads = [(flow, days) for flow, days in roster_model.ctx.lead_flows if days > 0]
+    if roster_model.scenario.solver.weights.booking_lead <= 0 or not leads:
+        roster_model.model.Maximize(served)
+        return 1, 0
+    lead_most = roster_model.scenario.targets.booking_window_days * roster_model.coverage.demand_total
+    per_patient = lead_most + 1
+    roster_model.model.Maximize(per_patient * served - sum(days * flow for flow, days in leads))
+    return per_patient, lead_most
+
+
 def _gap(value: float, bound: float) -> float:
     return abs(value - bound) / max(1.0, abs(value))
 
@@ -146,7 +163,7 @@ def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook
         model.Add(model.GetBoolVarFromProtoIndex(literal_index) == 1)
     demand = roster_model.coverage.demand_total
 
-    model.Maximize(roster_model.coverage.served)
+    per_patient, lead_most = _coverage_objective(roster_model)
     phase1_limit = params.time_limit_s * COVERAGE_PHASE_SHARE
     if warm_start is not None:
         fixed = {var.Index(): int(warm_start.get(key, False)) for key, var in roster_model.ctx.works.items()}
@@ -165,8 +182,8 @@ def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook
             served_gap=None, demand=demand, coverage_status=_STATUS_NAMES.get(status1, "unknown"),
             params=params,
         )
-    served1 = round(phase1.ObjectiveValue())
-    served_bound = min(round(phase1.BestObjectiveBound() + 1e-6), demand)
+    served1 = round(phase1.Value(roster_model.coverage.served))
+    served_bound = min(int((phase1.BestObjectiveBound() + lead_most + 1e-6) // per_patient), demand)
 
     model.Add(roster_model.coverage.served >= served1)
     _hint_from(model, phase1)

@@ -34,7 +34,7 @@ def test_tiny_scenario_solves_to_proven_optimum() -> None:
     assert check_roster(scenario, result.roster) == []
     assert set(result.penalties) == {
         "unserved_within_window", "unsocial_fairness", "away_from_home_site", "site_change",
-        "doctor_request", "session_rostered",
+        "doctor_request", "session_rostered", "booking_lead",
     }
     total = sum(p.weight * p.penalty for p in result.penalties.values())
     assert total == pytest.approx(result.objective)
