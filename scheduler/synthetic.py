@@ -41,6 +41,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -329,7 +330,31 @@ def build_synthetic_hospital(
 ) -> dict[str, str]:
     """The files of a synthetic scenario folder, as text, without touching the disk.
 
-    Parameters are those of :func:`write_synthetic_hospital`.
+    Parameters
+    ----------
+    doctors
+        Number of doctors (at least one per site and department).
+    sites
+        Number of sites, 1 to ``len(SITE_CATALOGUE)``: site 1 tertiary main hospital,
+        site 2 secondary branch, then community and county partners.
+    departments
+        Number of outpatient departments, 1 to ``len(DEPARTMENT_CATALOGUE)``.
+    days
+        Horizon length [days].
+    start_date
+        First day of the horizon (the default 2026-11-30 is a Monday).
+    seed
+        Seed of every random draw: the same arguments give the same bytes.
+    name
+        Scenario name for scenario.yaml; None = a descriptive default.
+    extended_hours
+        Open evenings on weekdays, Saturday afternoon and Sunday morning, and add
+        evening-preferring demand rows; the hospital is otherwise identical to the
+        baseline of the same seed.
+    options
+        The planner's options (:class:`PlannerOptions`: weekend clinics, holiday
+        calendar, partner support, site-change limit, joint clinics); they change
+        scenario.yaml only, so the hospital is the baseline's of the same seed.
 
     Returns
     -------
@@ -371,19 +396,7 @@ def build_synthetic_hospital(
     }
 
 
-def write_synthetic_hospital(
-    out_dir: Path,
-    *,
-    doctors: int = 60,
-    sites: int = 2,
-    departments: int = 6,
-    days: int = 7,
-    start_date: dt.date = dt.date(2026, 11, 30),
-    seed: int = 1,
-    name: str | None = None,
-    extended_hours: bool = False,
-    options: PlannerOptions | None = None,
-) -> Path:
+def write_synthetic_hospital(out_dir: Path, **spec: Any) -> Path:
     """Write a complete, realistic scenario folder for a synthetic hospital group.
 
     Parameters
@@ -392,29 +405,8 @@ def write_synthetic_hospital(
         Folder to write into; created if missing. It must be empty or hold only files
         this function writes (:data:`OUTPUT_FILES`), which are then replaced: any other
         file or folder in it makes the call fail before anything is written.
-    doctors
-        Number of doctors (at least one per site and department).
-    sites
-        Number of sites, 1 to ``len(SITE_CATALOGUE)``: site 1 tertiary main hospital,
-        site 2 secondary branch, then community and county partners.
-    departments
-        Number of outpatient departments, 1 to ``len(DEPARTMENT_CATALOGUE)``.
-    days
-        Horizon length [days].
-    start_date
-        First day of the horizon (the default 2026-11-30 is a Monday).
-    seed
-        Seed of every random draw: the same arguments give the same bytes.
-    name
-        Scenario name for scenario.yaml; None = a descriptive default.
-    extended_hours
-        Open evenings on weekdays, Saturday afternoon and Sunday morning, and add
-        evening-preferring demand rows; the hospital is otherwise identical to the
-        baseline of the same seed.
-    options
-        The planner's options (:class:`PlannerOptions`: weekend clinics, holiday
-        calendar, partner support, site-change limit, joint clinics); they change
-        scenario.yaml only, so the hospital is the baseline's of the same seed.
+    **spec
+        The hospital: the keyword arguments of :func:`build_synthetic_hospital`.
 
     Returns
     -------
@@ -428,10 +420,7 @@ def write_synthetic_hospital(
     ValueError
         An argument is out of range.
     """
-    files = build_synthetic_hospital(
-        doctors=doctors, sites=sites, departments=departments, days=days,
-        start_date=start_date, seed=seed, name=name, extended_hours=extended_hours, options=options,
-    )
+    files = build_synthetic_hospital(**spec)
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
