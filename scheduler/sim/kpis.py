@@ -55,9 +55,9 @@ import numpy as np
 from scipy import stats
 
 from scheduler.sim.booking import BOOKED, NO_SLOT, TURNED_AWAY, WALK_IN
-from scheduler.sim.day import PAYMENT, PAYMENT2, SETTLEMENT
+from scheduler.sim.day import CONSULT, PAYMENT, PAYMENT2, SETTLEMENT
 from scheduler.sim.plan import SimPlan, derived
-from scheduler.sim.replication import WAIT_STATIONS, Outcome
+from scheduler.sim.replication import SHARED_STATIONS, WAIT_STATIONS, Outcome, OutcomeBlock, stack_outcomes
 
 #: The KPI keys kpis.json must carry (CONTRACT.md), each also with ``_ci95``.
 CONTRACT_KEYS: tuple[str, ...] = (
@@ -95,104 +95,160 @@ FLOW_KEYS: tuple[str, ...] = (
 )
 
 
-def _mean(values: np.ndarray) -> float:
-    """Mean of a float array (``sum / size``, the same float as ``ndarray.mean``); 0 when empty."""
-    return float(values.sum() / values.size) if values.size else 0.0
-
-
-def _p90(values: np.ndarray) -> float:
-    """90th percentile, linear interpolation (as ``np.percentile``), without its overhead."""
-    if not values.size:
-        return 0.0
-    ordered = np.sort(values)
-    position = 0.9 * (ordered.size - 1)
-    low = int(position)
-    high = min(low + 1, ordered.size - 1)
-    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator else 0.0
-
-
 def _doctor_sessions(plan: SimPlan) -> tuple[float, np.ndarray]:
     """Total session minutes of the plan's doctor-sessions [min] and each one's end [min after midnight]."""
     session_min = np.array([d.end_min - d.start_min for d in plan.doctors], dtype=float)
     return session_min.sum(), np.array([d.end_min for d in plan.doctors], dtype=float)
 
 
+def _ratios(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator`` element by element, 0 where the denominator is 0."""
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    return np.divide(numerator, denominator, out=np.zeros(numerator.shape), where=denominator != 0)
+
+
+class _Segments:
+    """Per-replication reductions of a block's per-patient values (one result per replication).
+
+    Sums add each replication's values in patient order (left to right), so a
+    replication's KPIs do not depend on the other replications of its block.
+    """
+
+    def __init__(self, position: np.ndarray, replications: int) -> None:
+        self.position = position  #: replication position of each element
+        self.k = replications
+
+    def subset(self, mask: np.ndarray) -> _Segments:
+        """The segments of the elements where ``mask`` holds."""
+        return _Segments(self.position[mask], self.k)
+
+    def count(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Elements (where ``mask`` holds) per replication, as floats."""
+        position = self.position if mask is None else self.position[mask]
+        return np.bincount(position, minlength=self.k).astype(float)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum per replication, in element order."""
+        return np.bincount(self.position, weights=values, minlength=self.k)
+
+    def mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean per replication (sum in element order / count); 0 when empty."""
+        return _ratios(self.sum(values), self.count())
+
+    def p90_and_max(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """90th percentile (linear interpolation, as ``np.percentile``) and maximum per replication; 0 when empty."""
+        counts = np.bincount(self.position, minlength=self.k)
+        p90, top = np.zeros(self.k), np.zeros(self.k)
+        some = counts > 0
+        if not some.any():
+            return p90, top
+        ordered = values[np.lexsort((values, self.position))]
+        first = (np.cumsum(counts) - counts)[some]
+        size = counts[some]
+        position = 0.9 * (size - 1)
+        low = position.astype(np.int64)
+        high = np.minimum(low + 1, size - 1)
+        below, above = ordered[first + low], ordered[first + high]
+        p90[some] = below + (above - below) * (position - low)
+        top[some] = ordered[first + size - 1]
+        return p90, top
+
+
 def replication_kpis(plan: SimPlan, outcome: Outcome) -> dict[str, float]:
     """Every KPI of one replication (see the module docstring for definitions and units)."""
-    status = outcome.booking.status
-    seen = outcome.seen
-    wait = (outcome.consult_start_min - outcome.queue_join_min)[seen]
-    walk_in_demand = outcome.draws.walk_in
+    return {key: float(values[0]) for key, values in block_kpis(plan, stack_outcomes([outcome])).items()}
+
+
+def block_kpis(plan: SimPlan, block: OutcomeBlock) -> dict[str, np.ndarray]:
+    """Every KPI of each replication of a block, one array element per replication (in block order)."""
+    k = len(block.replications)
+    every = _Segments(block.position, k)
+    status = block.status
+    seen = block.seen
+    seen_segments = every.subset(seen)
+    wait = (block.step_start[CONSULT] - block.step_join[CONSULT])[seen]
     booked = status == BOOKED
     admitted_walk_ins = status == WALK_IN
-    lead = outcome.booking.lead_days[booked]
     session_total_min, ends = derived(plan, "kpis.doctor_sessions", _doctor_sessions)
-    overtime = np.maximum(outcome.doctor_finish_min - ends, 0.0)
-    within = (booked & (outcome.booking.lead_days <= plan.booking_window_days)) | admitted_walk_ins
-    n = len(status)
+    overtime = np.maximum(block.doctor_finish_min - ends, 0.0)
+    doctors = overtime.shape[1]
+    within = (booked & (block.lead_days <= plan.booking_window_days)) | admitted_walk_ins
+    n = every.count()
     no_slot = status == NO_SLOT
     turned_away = status == TURNED_AWAY
-    no_shows = outcome.no_show.sum()
-    n_booked = booked.sum()
-    n_walk_in = walk_in_demand.sum()
+    no_shows = every.count(block.no_show)
+    n_booked = every.count(booked)
+    n_walk_in = every.count(block.walk_in)
+    p90_wait, max_wait = seen_segments.p90_and_max(wait)
+    booked_segments = every.subset(booked)
+    lead = block.lead_days[booked]
+    zeros = np.zeros(k)
     kpis = {
-        "patients": float(n),
-        "mean_wait_min": _mean(wait),
-        "p90_wait_min": _p90(wait),
-        "max_wait_min": float(wait.max()) if wait.size else 0.0,
-        "max_queue_len": float(outcome.max_queue_len),
-        "mean_queues_per_patient": _mean(outcome.queues[seen].astype(float)),
-        "doctor_utilisation": _ratio(outcome.doctor_busy_min.sum(), session_total_min),
-        "overtime_min_per_session": _mean(overtime),
-        "max_overtime_min": float(overtime.max()) if overtime.size else 0.0,
-        "doctor_sessions": float(len(plan.doctors)),
-        "booking_lead_days_mean": _mean(lead),
-        "booking_lead_days_p90": _p90(lead),
-        "within_booking_window_share": _ratio(within.sum(), n),
-        "unserved_patients": float((no_slot | turned_away).sum()),
-        "seen_patients": float(seen.sum()),
-        "booked_patients": float(n_booked),
-        "no_slot_patients": float(no_slot.sum()),
-        "walk_in_patients": float(n_walk_in),
-        "walk_ins_turned_away": float(turned_away.sum()),
-        "walk_in_share_served": _ratio(admitted_walk_ins.sum(), n_walk_in),
-        "no_shows": float(no_shows),
-        "no_show_rate": _ratio(no_shows, n_booked),
-        "mean_wait_booked_min": _mean(wait[booked[seen]]),
-        "mean_wait_walk_in_min": _mean(wait[admitted_walk_ins[seen]]),
+        "patients": n,
+        "mean_wait_min": seen_segments.mean(wait),
+        "p90_wait_min": p90_wait,
+        "max_wait_min": max_wait,
+        "max_queue_len": block.max_queue_len.astype(float),
+        "mean_queues_per_patient": seen_segments.mean(block.queues[seen].astype(float)),
+        "doctor_utilisation": _ratios(block.doctor_busy_min.sum(axis=1), np.full(k, session_total_min)),
+        "overtime_min_per_session": overtime.sum(axis=1) / doctors if doctors else zeros,
+        "max_overtime_min": overtime.max(axis=1) if doctors else zeros,
+        "doctor_sessions": np.full(k, float(len(plan.doctors))),
+        "booking_lead_days_mean": booked_segments.mean(lead),
+        "booking_lead_days_p90": booked_segments.p90_and_max(lead)[0],
+        "within_booking_window_share": _ratios(every.count(within), n),
+        "unserved_patients": every.count(no_slot | turned_away),
+        "seen_patients": seen_segments.count(),
+        "booked_patients": n_booked,
+        "no_slot_patients": every.count(no_slot),
+        "walk_in_patients": n_walk_in,
+        "walk_ins_turned_away": every.count(turned_away),
+        "walk_in_share_served": _ratios(every.count(admitted_walk_ins), n_walk_in),
+        "no_shows": no_shows,
+        "no_show_rate": _ratios(no_shows, n_booked),
+        "mean_wait_booked_min": seen_segments.subset(booked[seen]).mean(wait[booked[seen]]),
+        "mean_wait_walk_in_min": seen_segments.subset(admitted_walk_ins[seen]).mean(wait[admitted_walk_ins[seen]]),
     }
-    kpis.update(flow_kpis(outcome))
+    kpis.update(_flow_kpis(block, seen_segments))
     return kpis
 
 
 def flow_kpis(outcome: Outcome) -> dict[str, float]:
     """The visit-flow KPIs of one replication (:data:`FLOW_KEYS` and per-station queues)."""
-    seen = outcome.seen
-    stay = (outcome.exit_min - outcome.arrival_min)[seen]
-    stay = stay[np.isfinite(stay)]
-    waits = outcome.wait_matrix[:, seen]
+    block = stack_outcomes([outcome])
+    segments = _Segments(block.position, 1).subset(block.seen)
+    return {key: float(values[0]) for key, values in _flow_kpis(block, segments).items()}
+
+
+def _flow_kpis(block: OutcomeBlock, seen_segments: _Segments) -> dict[str, np.ndarray]:
+    """The visit-flow KPIs of each replication of a block; ``seen_segments`` its seen patients."""
+    seen = block.seen
+    stay = (block.exit_min - block.arrival_min)[seen]
+    stayed = np.isfinite(stay)
+    stay_segments = seen_segments.subset(stayed)
+    stay = stay[stayed]
+    waits = block.wait_matrix[:, seen]
     queued = np.isfinite(waits)
     minutes = np.where(queued, waits, 0.0)
-    per_station = minutes.sum(axis=1) / np.maximum(queued.sum(axis=1), 1)
-    kpis: dict[str, float] = {
-        "mean_time_in_hospital_min": _mean(stay),
-        "p90_time_in_hospital_min": _p90(stay),
-        "mean_time_in_clinic_min": _mean(stay),
-        "payments_per_patient": _mean(
-            np.isfinite(outcome.step_join[[PAYMENT, PAYMENT2, SETTLEMENT]][:, seen]).sum(axis=0).astype(float)
-        ),
+    mean_stay = stay_segments.mean(stay)
+    payments = np.isfinite(block.step_join[[PAYMENT, PAYMENT2, SETTLEMENT]][:, seen]).sum(axis=0).astype(float)
+    kpis: dict[str, np.ndarray] = {
+        "mean_time_in_hospital_min": mean_stay,
+        "p90_time_in_hospital_min": stay_segments.p90_and_max(stay)[0],
+        "mean_time_in_clinic_min": mean_stay.copy(),
+        "payments_per_patient": seen_segments.mean(payments),
     }
-    for station, value in zip(WAIT_STATIONS, per_station.tolist(), strict=True):
-        kpis[STATION_WAIT_KEYS[station]] = value
-    kpis["mean_payment_wait_min"] = kpis["mean_cashier_wait_min"]
-    kpis["mean_total_wait_min"] = _mean(minutes.sum(axis=0))
-    for station, (area, span, peak) in outcome.station_queues.items():
-        kpis[f"mean_queue_len_{station}"] = _ratio(area, span)
-        kpis[f"max_queue_len_{station}"] = float(peak)
+    for station, station_minutes, station_queued in zip(WAIT_STATIONS, minutes, queued, strict=True):
+        kpis[STATION_WAIT_KEYS[station]] = (
+            seen_segments.sum(station_minutes) / np.maximum(seen_segments.count(station_queued), 1)
+        )
+    kpis["mean_payment_wait_min"] = kpis["mean_cashier_wait_min"].copy()
+    kpis["mean_total_wait_min"] = seen_segments.mean(minutes.sum(axis=0))
+    totals = np.array([[q[name] for name in SHARED_STATIONS] for q in block.station_queues], dtype=float)
+    for s, station in enumerate(SHARED_STATIONS):
+        kpis[f"mean_queue_len_{station}"] = _ratios(totals[:, s, 0], totals[:, s, 1])
+        kpis[f"max_queue_len_{station}"] = totals[:, s, 2].copy()
     return kpis
 
 
@@ -213,11 +269,26 @@ def _t975(degrees_of_freedom: int) -> float:
 
 def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, float]:
     """Mean of every KPI over replications, plus ``<key>_ci95`` half-widths."""
-    summary: dict[str, float] = {}
     if not per_replication:
+        return {}
+    return summarise_columns({key: [kpis[key] for kpis in per_replication] for key in per_replication[0]})
+
+
+def summarise_columns(columns: Mapping[str, Sequence[float] | np.ndarray]) -> dict[str, float]:
+    """:func:`summarise` of KPIs given as one sequence of per-replication values per key."""
+    summary: dict[str, float] = {}
+    if not columns:
         return summary
-    for key in per_replication[0]:
-        values = np.array([kpis[key] for kpis in per_replication], dtype=float)
-        summary[key] = float(values.mean())
-        summary[f"{key}_ci95"] = ci95_half_width(values)
+    keys = list(columns)
+    table = np.array([np.asarray(columns[key], dtype=float) for key in keys], dtype=float)
+    means = table.mean(axis=1).tolist()
+    replications = table.shape[1]
+    if replications >= 2:
+        sd = table.std(axis=1, ddof=1)
+        half = np.where(sd > 0, _t975(replications - 1) * sd / math.sqrt(replications), 0.0).tolist()
+    else:
+        half = [0.0] * len(keys)
+    for key, mean, width in zip(keys, means, half, strict=True):
+        summary[key] = mean
+        summary[f"{key}_ci95"] = width
     return summary

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -109,6 +109,100 @@ class Outcome:
     def payment_start_min(self) -> np.ndarray:
         """Start of the first payment or of the settlement [min]."""
         return np.where(np.isnan(self.step_start[PAYMENT]), self.step_start[SETTLEMENT], self.step_start[PAYMENT])
+
+
+@dataclass(frozen=True)
+class OutcomeBlock:
+    """Several replications' outcomes, their patients concatenated in the given order.
+
+    Per-patient arrays as in :class:`Outcome` (``step_*`` with one column per
+    patient of every replication); per-doctor arrays have one row per
+    replication; ``position`` is each patient's replication position in the block.
+    """
+
+    replications: np.ndarray  #: replication numbers, one per outcome (int)
+    sizes: np.ndarray  #: patients of each replication (int)
+    position: np.ndarray  #: per patient: index of its replication in ``replications`` (int)
+    patient_id: np.ndarray  #: per patient: index within its replication (int)
+    row: np.ndarray
+    date_ord: np.ndarray
+    walk_in: np.ndarray
+    needs_expert: np.ndarray
+    status: np.ndarray
+    doctor: np.ndarray
+    group: np.ndarray
+    visit_date_ord: np.ndarray
+    appointment_min: np.ndarray
+    lead_days: np.ndarray
+    no_show: np.ndarray
+    arrival_min: np.ndarray
+    step_join: np.ndarray
+    step_start: np.ndarray
+    step_end: np.ndarray
+    exit_min: np.ndarray
+    served_by: np.ndarray
+    doctor_finish_min: np.ndarray  #: replications x doctor-sessions [min]
+    doctor_busy_min: np.ndarray  #: replications x doctor-sessions [min]
+    max_queue_len: np.ndarray  #: per replication
+    station_queues: tuple[dict[str, list[float]], ...]  #: per replication
+
+    def __len__(self) -> int:
+        return int(self.position.size)
+
+    @property
+    def seen(self) -> np.ndarray:
+        """Patients who had a consultation."""
+        return self.served_by >= 0
+
+    @cached_property
+    def wait_matrix(self) -> np.ndarray:
+        """Minutes queued per station and patient (:func:`wait_matrix`), computed once."""
+        return wait_matrix(self)
+
+    @cached_property
+    def queues(self) -> np.ndarray:
+        """Queues joined per patient (:func:`queues_joined`), computed once."""
+        return queues_joined(self)
+
+
+def stack_outcomes(outcomes: Sequence[Outcome]) -> OutcomeBlock:
+    """The outcomes as one :class:`OutcomeBlock`, patients in the order of ``outcomes``."""
+    sizes = np.array([len(o.draws) for o in outcomes], dtype=np.int64)
+    total = int(sizes.sum())
+    position = np.repeat(np.arange(len(outcomes), dtype=np.int64), sizes)
+    first = np.cumsum(sizes) - sizes
+
+    def joined(get: Callable[[Outcome], np.ndarray], axis: int = 0) -> np.ndarray:
+        arrays = [get(o) for o in outcomes]
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=axis)
+
+    return OutcomeBlock(
+        replications=np.array([o.replication for o in outcomes], dtype=np.int64),
+        sizes=sizes,
+        position=position,
+        patient_id=np.arange(total, dtype=np.int64) - first[position],
+        row=joined(lambda o: o.draws.row),
+        date_ord=joined(lambda o: o.draws.date_ord),
+        walk_in=joined(lambda o: o.draws.walk_in),
+        needs_expert=joined(lambda o: o.draws.needs_expert),
+        status=joined(lambda o: o.booking.status),
+        doctor=joined(lambda o: o.booking.doctor),
+        group=joined(lambda o: o.booking.group),
+        visit_date_ord=joined(lambda o: o.booking.visit_date_ord),
+        appointment_min=joined(lambda o: o.booking.appointment_min),
+        lead_days=joined(lambda o: o.booking.lead_days),
+        no_show=joined(lambda o: o.no_show),
+        arrival_min=joined(lambda o: o.arrival_min),
+        step_join=joined(lambda o: o.step_join, 1),
+        step_start=joined(lambda o: o.step_start, 1),
+        step_end=joined(lambda o: o.step_end, 1),
+        exit_min=joined(lambda o: o.exit_min),
+        served_by=joined(lambda o: o.served_by),
+        doctor_finish_min=np.array([o.doctor_finish_min for o in outcomes], dtype=float),
+        doctor_busy_min=np.array([o.doctor_busy_min for o in outcomes], dtype=float),
+        max_queue_len=np.array([o.max_queue_len for o in outcomes], dtype=np.int64),
+        station_queues=tuple(o.station_queues for o in outcomes),
+    )
 
 
 def place_walk_ins(plan: SimPlan, draws: PatientDraws) -> tuple[Booking, np.ndarray]:
@@ -448,63 +542,65 @@ _VISIT_STATUS = np.asarray([*STATUS_NAMES, "not_seen", "no_show", "seen"], dtype
 _CHANNELS = np.asarray(["booked", "walk_in"], dtype=object)
 
 
-def visit_columns(plan: SimPlan, outcome: Outcome) -> dict[str, np.ndarray]:
-    """The outcome as columns of :class:`~scheduler.sim.records.Visit`, one element per patient."""
-    draws, booking = outcome.draws, outcome.booking
-    n = len(draws)
-    seen = outcome.seen
-    doctor = np.where(seen, outcome.served_by, booking.doctor)
+def visit_columns(plan: SimPlan, outcome: Outcome | OutcomeBlock) -> dict[str, np.ndarray]:
+    """The outcome (or a block of them) as columns of :class:`~scheduler.sim.records.Visit`, one element
+    per patient."""
+    block = stack_outcomes([outcome]) if isinstance(outcome, Outcome) else outcome
+    seen = block.seen
+    doctor = np.where(seen, block.served_by, block.doctor)
     has_doctor = doctor >= 0
-    has_group = ~has_doctor & (booking.group >= 0)
-    rows = draws.row
+    has_group = ~has_doctor & (block.group >= 0)
+    rows = block.row
     tables = _tables(plan)
 
     def lookup(table: np.ndarray, index: np.ndarray, where: np.ndarray) -> np.ndarray:
         return table[np.where(where, index, len(table) - 1)]
 
     session = tables.row_session[rows]
-    session = np.where(has_group, lookup(tables.group_session, booking.group, has_group), session)
+    session = np.where(has_group, lookup(tables.group_session, block.group, has_group), session)
     session = np.where(has_doctor, lookup(tables.doctor_session, doctor, has_doctor), session)
     # booked or admitted, came, but never started cannot happen: 'not_seen' would show it
-    codes = np.where((booking.status == BOOKED) | (booking.status == WALK_IN), len(STATUS_NAMES), booking.status)
-    codes = np.where(outcome.no_show, len(STATUS_NAMES) + 1, codes)
+    status = block.status
+    codes = np.where((status == BOOKED) | (status == WALK_IN), len(STATUS_NAMES), status)
+    codes = np.where(block.no_show, len(STATUS_NAMES) + 1, codes)
     codes = np.where(seen, len(STATUS_NAMES) + 2, codes)
-    status = _VISIT_STATUS[codes]
-    waits = outcome.waits
-    lead = booking.lead_days
-    consult_start, consult_end, join = outcome.consult_start_min, outcome.consult_end_min, outcome.queue_join_min
+    waits = block.wait_matrix
+    lead = block.lead_days
+    step_start, step_end = block.step_start, block.step_end
+    consult_start, consult_end, join = step_start[CONSULT], step_end[CONSULT], block.step_join[CONSULT]
+    payment_start, payment_end = step_start[PAYMENT], step_end[PAYMENT]
     columns: dict[str, np.ndarray] = {
-        "replication": np.full(n, outcome.replication, dtype=np.int64),
-        "patient_id": np.arange(n, dtype=np.int64),
-        "demand_date": tables.iso(draws.date_ord),
-        "visit_date": tables.iso(booking.visit_date_ord),
+        "replication": block.replications[block.position],
+        "patient_id": block.patient_id,
+        "demand_date": tables.iso(block.date_ord),
+        "visit_date": tables.iso(block.visit_date_ord),
         "site_id": tables.row_site[rows],
         "department": tables.row_department[rows],
         "session_id": session,
         "doctor_id": lookup(tables.doctor_id, doctor, has_doctor),
         "clinic": lookup(tables.doctor_clinic, doctor, has_doctor),
-        "channel": _CHANNELS[draws.walk_in.astype(np.intp)],
-        "needs_expert": draws.needs_expert.astype(bool),
-        "status": status.astype(object),
-        "no_show": outcome.no_show.astype(bool),
+        "channel": _CHANNELS[block.walk_in.astype(np.intp)],
+        "needs_expert": block.needs_expert.astype(bool),
+        "status": _VISIT_STATUS[codes],
+        "no_show": block.no_show.astype(bool),
         "lead_days": lead,
         "within_window": lead <= plan.booking_window_days,
-        "appointment_min": booking.appointment_min,
-        "arrival_min": outcome.arrival_min,
-        "registration_start_min": outcome.registration_start_min,
+        "appointment_min": block.appointment_min,
+        "arrival_min": block.arrival_min,
+        "registration_start_min": step_start[REGISTRATION],
         "queue_join_min": join,
         "consult_start_min": consult_start,
         "consult_end_min": consult_end,
-        "payment_end_min": outcome.payment_end_min,
+        "payment_end_min": np.where(np.isnan(payment_end), step_end[SETTLEMENT], payment_end),
         "wait_min": consult_start - join,
         "consult_min": consult_end - consult_start,
-        "queues": outcome.queues.astype(np.int64),
-        "payment_start_min": outcome.payment_start_min,
-        "exit_min": outcome.exit_min,
-        "time_in_hospital_min": outcome.exit_min - outcome.arrival_min,
+        "queues": block.queues.astype(np.int64),
+        "payment_start_min": np.where(np.isnan(payment_start), step_start[SETTLEMENT], payment_start),
+        "exit_min": block.exit_min,
+        "time_in_hospital_min": block.exit_min - block.arrival_min,
     }
     for name in VISIT_WAITS:
-        columns[VISIT_WAIT_COLUMNS[name]] = waits[name]
+        columns[VISIT_WAIT_COLUMNS[name]] = waits[WAIT_STATIONS.index(name)]
     return columns
 
 
@@ -526,19 +622,28 @@ VISIT_WAIT_COLUMNS = {
 
 #: Stations of :func:`station_waits`, in order (the consultation split into first and return).
 WAIT_STATIONS = ("registration", "consultation", "return_consultation", "cashier", "lab", "imaging", "pharmacy")
-#: Which visit steps each of :data:`WAIT_STATIONS` serves (rows) by step (columns).
-_STATION_OF_STEP = np.array(
-    [[float(name == station or (name not in WAIT_STATIONS and STEP_STATION[step] == station))
-      for step, name in enumerate(STEP_NAMES)] for station in WAIT_STATIONS]
+#: The visit steps each of :data:`WAIT_STATIONS` serves, in step order.
+_STEPS_OF_STATION = tuple(
+    tuple(step for step, name in enumerate(STEP_NAMES)
+          if name == station or (name not in WAIT_STATIONS and STEP_STATION[step] == station))
+    for station in WAIT_STATIONS
 )
 
 
-def wait_matrix(outcome: Outcome) -> np.ndarray:
-    """Minutes queued per station (rows, :data:`WAIT_STATIONS`) and patient (columns); NaN if never queued."""
+def wait_matrix(outcome: Outcome | OutcomeBlock) -> np.ndarray:
+    """Minutes queued per station (rows, :data:`WAIT_STATIONS`) and patient (columns); NaN if never queued.
+
+    A station's minutes are added over its steps in step order.
+    """
     wait = outcome.step_start - outcome.step_join
     finite = np.isfinite(wait)
-    sums = _STATION_OF_STEP @ np.where(finite, wait, 0.0)
-    sums[(_STATION_OF_STEP @ finite) == 0] = np.nan
+    minutes = np.where(finite, wait, 0.0)
+    sums = np.empty((len(WAIT_STATIONS), wait.shape[1]))
+    for station, steps in enumerate(_STEPS_OF_STATION):
+        total, queued = minutes[steps[0]], finite[steps[0]]
+        for step in steps[1:]:
+            total, queued = total + minutes[step], queued | finite[step]
+        sums[station] = np.where(queued, total, np.nan)
     return sums
 
 

@@ -18,11 +18,11 @@ from scheduler.model import Roster, Scenario
 from scheduler.output import write_text_safely
 from scheduler.sim.booking_kpis import booking_weeks_kpis
 from scheduler.sim.distributions import Models, default_models
-from scheduler.sim.kpis import replication_kpis, summarise
+from scheduler.sim.kpis import block_kpis, summarise_columns
 from scheduler.sim.plan import SimPlan, build_plan
 from scheduler.sim.queue_series import SeriesSum
 from scheduler.sim.records import Visit
-from scheduler.sim.replication import run_replication, visit_columns
+from scheduler.sim.replication import Outcome, run_replication, stack_outcomes, visit_columns
 from scheduler.sim.stations import FlowPlan, build_flow
 
 #: Decimal places of floats in kpis.json.
@@ -63,11 +63,59 @@ class SimulationResult:
     queue_series: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+#: Replications' outcomes become KPIs and visit columns in blocks of at most about this many
+#: patients (bounds the memory held; the results do not depend on it).
+BLOCK_PATIENTS = 200_000
+
+
 @dataclass(frozen=True)
-class _ReplicationOutput:
-    replication: int
-    kpis: dict[str, float]
-    visits: dict[str, np.ndarray]  #: the replication's Visit columns (cheap to pickle)
+class _ChunkOutput:
+    """What a worker's share of the replications returns (arrays: cheap to pickle)."""
+
+    replications: np.ndarray  #: replication numbers, in the order they ran
+    kpis: dict[str, np.ndarray]  #: every KPI, one element per replication (same order)
+    visits: dict[str, np.ndarray]  #: Visit columns of their patients, replications in the same order
+
+
+class _Collector:
+    """Turns replications' outcomes into KPIs and visit columns, a block of replications at a time."""
+
+    def __init__(self, plan: SimPlan) -> None:
+        self.plan = plan
+        self.pending: list[Outcome] = []
+        self.pending_patients = 0
+        self.parts: list[_ChunkOutput] = []
+
+    def add(self, outcome: Outcome) -> None:
+        """Take one replication's outcome."""
+        self.pending.append(outcome)
+        self.pending_patients += len(outcome.draws)
+        if self.pending_patients >= BLOCK_PATIENTS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        block = stack_outcomes(self.pending)
+        self.parts.append(_ChunkOutput(block.replications, block_kpis(self.plan, block),
+                                       visit_columns(self.plan, block)))
+        self.pending, self.pending_patients = [], 0
+
+    def output(self) -> _ChunkOutput:
+        """Everything taken so far, replications in the order taken."""
+        self._flush()
+        return _join(self.parts)
+
+
+def _join(parts: Sequence[_ChunkOutput]) -> _ChunkOutput:
+    """Outputs one after the other."""
+    if len(parts) == 1:
+        return parts[0]
+    return _ChunkOutput(
+        np.concatenate([p.replications for p in parts]),
+        {key: np.concatenate([p.kpis[key] for p in parts]) for key in parts[0].kpis},
+        {name: np.concatenate([p.visits[name] for p in parts]) for name in Visit._fields},
+    )
 
 
 def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
@@ -75,26 +123,20 @@ def visits_frame(rows: Sequence[Visit]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(Visit._fields)).astype(VISIT_DTYPES)
 
 
-def _visits_frame(parts: Sequence[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """Replications' visit columns joined into one frame (no per-row objects)."""
-    if not parts:
-        return visits_frame([])
-    return pd.DataFrame({name: np.concatenate([p[name] for p in parts]) for name in Visit._fields}, copy=False)
-
-
 def _run_chunk(
     plan: SimPlan, models: Models, seed: int, replications: Sequence[int], flow: FlowPlan,
-    series: SeriesSum | None = None,
-) -> tuple[list[_ReplicationOutput], SeriesSum]:
-    """Run some replications (a worker process's share); their outputs and queue series summed
-    into ``series`` (a new one by default)."""
-    out = []
+    series: SeriesSum | None = None, progress: Callable[[int], None] | None = None,
+) -> tuple[_ChunkOutput | None, SeriesSum]:
+    """Run some replications (a worker process's share): their KPIs and visit columns (None for no
+    replications), and their queue series summed into ``series`` (a new one by default);
+    ``progress(done)`` after each replication."""
+    collector = _Collector(plan)
     series = SeriesSum(flow.bin_min) if series is None else series
-    for r in replications:
-        outcome = run_replication(plan, models, seed, r, flow, series)
-        kpis = replication_kpis(plan, outcome)
-        out.append(_ReplicationOutput(r, kpis, visit_columns(plan, outcome)))
-    return out, series
+    for done, r in enumerate(replications, start=1):
+        collector.add(run_replication(plan, models, seed, r, flow, series))
+        if progress is not None:
+            progress(done)
+    return (collector.output() if replications else None), series
 
 
 def default_workers() -> int:
@@ -157,41 +199,50 @@ def simulate(
     series = SeriesSum(flow.bin_min)
     chosen = default_models(settings) if models is None else models
     reps = list(range(n_reps))
-    outputs: list[_ReplicationOutput] = []
     if n_workers == 1:
-        for r in reps:
-            # adding each replication's bins straight into ``series`` sums the same floats in the same order
-            done, _ = _run_chunk(plan, chosen, root_seed, [r], flow, series)
-            outputs.extend(done)
-            if progress is not None:
-                progress(len(outputs), n_reps)
+        # each replication's bins go straight into ``series``: the same floats summed in the same order
+        report = None if progress is None else (lambda done: progress(done, n_reps))
+        output, _ = _run_chunk(plan, chosen, root_seed, reps, flow, series, report)
     else:
         n_chunks = min(n_reps, PROGRESS_CHUNKS_PER_WORKER * n_workers)
         chunks = [reps[k::n_chunks] for k in range(n_chunks)]
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
             futures = [pool.submit(_run_chunk, plan, chosen, root_seed, c, flow) for c in chunks]
-            parts: dict[Future, SeriesSum] = {}
+            parts: dict[Future, tuple[_ChunkOutput | None, SeriesSum]] = {}
+            done = 0
             for future in as_completed(futures):
-                done, parts[future] = future.result()
-                outputs.extend(done)
+                parts[future] = future.result()
+                done += len(parts[future][0].replications)
                 if progress is not None:
-                    progress(len(outputs), n_reps)
-        series.merge(parts[f] for f in futures)  # in chunk order: float sums do not depend on timing
-    outputs.sort(key=lambda o: o.replication)
-    per_rep = [o.kpis for o in outputs]
+                    progress(done, n_reps)
+        series.merge(parts[f][1] for f in futures)  # in chunk order: float sums do not depend on timing
+        output = _in_replication_order(_join([parts[f][0] for f in futures]))
+    kpi_columns = dict(output.kpis)
     # booking over several weeks (scheduler.sim.rolling): its KPIs join each replication's
     booking = booking_weeks_kpis(scenario, roster, root_seed, n_reps, n_workers)
-    for rep_kpis, rep_booking in zip(per_rep, booking, strict=False):  # booking is [] when switched off
-        rep_kpis.update(rep_booking)
-    kpis = summarise(per_rep)
+    if booking:  # [] when switched off
+        for key in booking[0]:
+            kpi_columns[key] = np.array([rep_booking[key] for rep_booking in booking])
+    kpis = summarise_columns(kpi_columns)
     kpis["replications"] = n_reps
     kpis["seed"] = root_seed
-    per_replication = pd.DataFrame(
-        [{"replication": o.replication, **o.kpis} for o in outputs]
-    )
-    visits = _visits_frame([o.visits for o in outputs])
+    per_replication = pd.DataFrame({"replication": output.replications, **kpi_columns})
+    visits = pd.DataFrame({name: output.visits[name] for name in Visit._fields}, copy=False)
     return SimulationResult(
         kpis=kpis, per_replication=per_replication, visits=visits, queue_series=series.frame(n_reps)
+    )
+
+
+def _in_replication_order(output: _ChunkOutput) -> _ChunkOutput:
+    """The output with its replications (and their patients) in increasing replication order."""
+    order = np.argsort(output.replications, kind="stable")
+    if np.array_equal(order, np.arange(order.size)):
+        return output
+    rows = np.argsort(output.visits["replication"], kind="stable")
+    return _ChunkOutput(
+        output.replications[order],
+        {key: values[order] for key, values in output.kpis.items()},
+        {name: values[rows] for name, values in output.visits.items()},
     )
 
 
