@@ -41,7 +41,8 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
+from itertools import count
 from typing import Any
 
 from scheduler.sim.disciplines import QueueDiscipline, booked_first
@@ -234,6 +235,8 @@ def simulate_day(
     discipline
         Which queue a free doctor serves next (:mod:`scheduler.sim.disciplines`).
     """
+    if not full:
+        return _consultation_day(doctors, patients, groups, discipline)
     env = Clock()
     n = len(patients)
     nan = math.nan
@@ -436,6 +439,140 @@ def simulate_day(
             "registration": registration.log, "cashier": cashier.log, "lab": lab.log,
             "imaging": imaging.log, "pharmacy": pharmacy.log,
         },
+        doctor_logs=doctor_logs,
+        group_logs=group_logs,
+    )
+
+
+#: Event kinds of :func:`_consultation_day`.
+_SESSION_START, _SESSION_END, _ARRIVAL, _CONSULT_END = range(4)
+
+
+def _consultation_day(
+    doctors: Sequence[DayDoctor], patients: DayPatients, groups: int, discipline: QueueDiscipline
+) -> DayResult:
+    """:func:`simulate_day` of the consultation queue alone (``full=False``), in one event loop.
+
+    The same events in the same order as the callback engine (time, then
+    scheduling order, with the same sequence numbers): doctors' session starts
+    and ends, arrivals one at a time, consultation ends; each event is a tuple
+    ``(time, sequence, kind, doctor or arrival rank, patient)`` dispatched in
+    place instead of through a callback.
+    """
+    n = len(patients)
+    nan = math.nan
+    unused = [nan] * n  # the rows of the steps that never happen (shared, never written)
+    join, start, end = [nan] * n, [nan] * n, [nan] * n
+    exit_min = [nan] * n
+    served_by = [-1] * n
+    n_doctors = len(doctors)
+    finish = [nan] * n_doctors
+    busy = [0.0] * n_doctors
+    state = [0] * n_doctors  # 0 before start, 1 idle, 2 consulting, 3 gone
+    own: list[deque[int]] = [deque() for _ in doctors]
+    walk: list[deque[int]] = [deque() for _ in range(groups)]
+    doctor_logs: list[QueueLog] = [[] for _ in doctors]
+    group_logs: list[QueueLog] = [[] for _ in range(groups)]
+    own_pending = [0] * n_doctors
+    walk_pending = [0] * groups
+    active = [0] * groups
+    members: list[list[int]] = [[] for _ in range(groups)]
+    consult_mean = [doc.consult_min for doc in doctors]
+    group_of_doctor = [doc.group for doc in doctors]
+    ends = [doc.end_min for doc in doctors]
+    for d, doc in enumerate(doctors):
+        members[doc.group].append(d)
+        active[doc.group] += 1
+    doctor_of, group_of, consult_ratio = patients.doctor, patients.group, patients.consult_ratio
+    for k in range(n):
+        if doctor_of[k] >= 0:
+            own_pending[doctor_of[k]] += 1
+        else:
+            walk_pending[group_of[k]] += 1
+
+    heap: list[tuple[float, int, int, int, int]] = []
+    for d, doc in enumerate(doctors):
+        heap.append((0.0 + doc.start_min, 2 * d, _SESSION_START, d, -1))
+        heap.append((0.0 + doc.end_min, 2 * d + 1, _SESSION_END, d, -1))
+    # arrivals one at a time in time order, with the sequence numbers they would have had
+    # if all were scheduled now in patient order
+    first_arrival = 2 * n_doctors
+    times = [max(t, 0.0) for t in patients.arrival_min]
+    order = sorted(range(n), key=times.__getitem__)  # stable: ties keep patient order
+    times = [times[i] for i in order]
+    if n:
+        heap.append((times[0], first_arrival + order[0], _ARRIVAL, 0, order[0]))
+    heapify(heap)
+    sequence = count(first_arrival + n)
+    longest = 0
+    now = 0.0
+
+    def serve_next(d: int) -> None:
+        g = group_of_doctor[d]
+        queue = discipline(own[d], walk[g])
+        if queue is None:
+            if now >= ends[d] and own_pending[d] == 0 and (walk_pending[g] == 0 or active[g] > 1):
+                state[d] = 3
+                active[g] -= 1
+                finish[d] = max(now, ends[d])
+            else:
+                state[d] = 1
+            return
+        i = queue.popleft()
+        if queue is walk[g]:
+            group_logs[g].append((now, len(queue)))
+        else:
+            doctor_logs[d].append((now, len(queue)))
+        state[d] = 2
+        duration = consult_ratio[i] * consult_mean[d]
+        served_by[i] = d
+        start[i] = now
+        busy[d] += duration
+        heappush(heap, (now + duration, next(sequence), _CONSULT_END, d, i))
+
+    while heap:
+        now, _, kind, d, i = heappop(heap)
+        if kind == _ARRIVAL:
+            k = d + 1
+            if k < n:
+                heappush(heap, (times[k], first_arrival + order[k], _ARRIVAL, k, order[k]))
+            join[i] = now
+            d = doctor_of[i]
+            if d >= 0:
+                queue = own[d]
+                queue.append(i)
+                own_pending[d] -= 1
+                doctor_logs[d].append((now, len(queue)))
+                if state[d] == 1:
+                    serve_next(d)
+            else:
+                g = group_of[i]
+                queue = walk[g]
+                queue.append(i)
+                walk_pending[g] -= 1
+                group_logs[g].append((now, len(queue)))
+                for m in members[g]:
+                    if state[m] == 1:
+                        serve_next(m)
+                        break
+            if len(queue) > longest:
+                longest = len(queue)
+        elif kind == _CONSULT_END:
+            end[i] = now
+            exit_min[i] = now
+            serve_next(d)
+        elif kind == _SESSION_START or state[d] == 1:
+            serve_next(d)
+    return DayResult(
+        join=[join if s == CONSULT else unused for s in range(len(STEP_NAMES))],
+        start=[start if s == CONSULT else unused for s in range(len(STEP_NAMES))],
+        end=[end if s == CONSULT else unused for s in range(len(STEP_NAMES))],
+        exit_min=exit_min,
+        served_by=served_by,
+        doctor_finish=finish,
+        doctor_busy=busy,
+        max_queue_len=longest,
+        station_logs={name: [] for name in ("registration", "cashier", "lab", "imaging", "pharmacy")},
         doctor_logs=doctor_logs,
         group_logs=group_logs,
     )

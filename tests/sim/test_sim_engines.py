@@ -115,6 +115,18 @@ def test_consult_only_textbook_day() -> None:
         assert_same_outcome(fast, ref)
 
 
+@pytest.mark.parametrize("models", [None, exact_models()], ids=["default", "exact_times"])
+def test_consult_only_booked_and_walk_ins(models: Models | None) -> None:
+    """Consultation queue alone with booked patients, walk-ins, two groups and a PM session: identical records."""
+    scenario, roster = clinic_day(flow="consult_only")
+    pairs = both_engines(scenario, roster, models=models, replications=3)
+    fast = pairs[0][0]
+    assert (fast.booking.status == 0).sum() > 20 and (fast.booking.status == 2).sum() > 5  # booked and walk-ins
+    assert np.isnan(fast.step_join[STEP_NAMES.index("payment")]).all()  # only the consultation happens
+    for fast, ref in pairs:
+        assert_same_outcome(fast, ref)
+
+
 @pytest.mark.parametrize("settings", [
     {"payment": "pay_each_step"},
     {"payment": "settle_at_end"},
