@@ -71,11 +71,13 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
 
     Without ``full_flow`` the :data:`FLOW_ATTRIBUTES` are not drawn (:func:`_concatenate` fills them with NaN).
     """
-    parts["walk_in"].append(rng.random(n) < walk_in_share)
-    parts["needs_expert"].append(rng.random(n) < expert_share)
-    parts["order_u"].append(rng.random(n))
-    parts["session_u"].append(rng.random(n))
-    parts["no_show_u"].append(rng.random(n))
+    # five uniforms in one call: the same numbers as five calls of ``rng.random(n)``
+    walk_in_u, expert_u, order_u, session_u, no_show_u = rng.random((5, n))
+    parts["walk_in"].append(walk_in_u < walk_in_share)
+    parts["needs_expert"].append(expert_u < expert_share)
+    parts["order_u"].append(order_u)
+    parts["session_u"].append(session_u)
+    parts["no_show_u"].append(no_show_u)
     parts["punctuality_min"].append(np.asarray(models.punctuality(n, rng), dtype=float))
     parts["walk_in_fraction"].append(np.asarray(models.walk_in_arrival(n, rng), dtype=float))
     parts["consult_ratio"].append(np.asarray(models.consult_time(n, rng), dtype=float))
@@ -83,8 +85,8 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
     parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
     if not full_flow:
         return
-    for name in ("lab_u", "imaging_u", "pharmacy_u"):
-        parts[name].append(rng.random(n))
+    for name, u in zip(("lab_u", "imaging_u", "pharmacy_u"), rng.random((3, n)), strict=True):
+        parts[name].append(u)
     parts["lab_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
     parts["lab_turnaround_ratio"].append(np.asarray(models.turnaround_time(n, rng), dtype=float))
     parts["imaging_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
@@ -99,14 +101,18 @@ _INT_FIELDS = {"row": np.int64, "date_ord": np.int64, "walk_in": bool, "needs_ex
 
 def _concatenate(parts: dict[str, list[np.ndarray]], full_flow: bool = True) -> PatientDraws:
     """The drawn parts joined; without ``full_flow`` the :data:`FLOW_ATTRIBUTES` are all NaN."""
-    columns = {
-        name: (np.concatenate(arrays) if arrays else np.empty(0, dtype=_INT_FIELDS.get(name, float)))
-        for name, arrays in parts.items()
-    }
-    if not full_flow:
+    def joined(name: str, arrays: list[np.ndarray]) -> np.ndarray:
+        if len(arrays) == 1:
+            return arrays[0]
+        return np.concatenate(arrays) if arrays else np.empty(0, dtype=_INT_FIELDS.get(name, float))
+
+    skipped = () if full_flow else FLOW_ATTRIBUTES
+    columns = {name: joined(name, arrays) for name, arrays in parts.items() if name not in skipped}
+    if skipped:
         missing = np.full(columns["row"].size, np.nan)
-        for name in FLOW_ATTRIBUTES:
-            columns[name] = missing.copy()
+        missing.flags.writeable = False  # one read-only array for every attribute not drawn
+        for name in skipped:
+            columns[name] = missing
     return PatientDraws(**columns)
 
 

@@ -27,7 +27,7 @@ from scheduler.sim.day_simpy import simulate_day as simpy_day
 from scheduler.sim.distributions import Models
 from scheduler.sim.patients import PatientDraws, draw_patients, draw_poisson_walk_ins
 from scheduler.sim.plan import SimPlan, date_of, derived
-from scheduler.sim.queue_series import SeriesSum, bin_log, log_area
+from scheduler.sim.queue_series import SeriesKey, SeriesSum, bin_log, log_area
 from scheduler.sim.records import Visit
 from scheduler.sim.stations import FlowPlan
 
@@ -308,6 +308,9 @@ def _site_days(
     order of their first patient."""
     site_ids, site_code = derived(plan, "replication.demand_sites", _demand_sites)
     keys = booking.visit_date_ord[comes] * len(site_ids) + site_code[draws.row[comes]]
+    if keys.size and keys.min() == keys.max():  # one site-day (a textbook session)
+        code = int(keys[0])
+        return {(code // len(site_ids), site_ids[code % len(site_ids)]): comes.tolist()}
     order = np.argsort(keys, kind="stable")
     unique, first, counts = np.unique(keys[order], return_index=True, return_counts=True)
     groups = {}
@@ -384,7 +387,7 @@ def run_replication(
     step_start, step_end = step_join.copy(), step_join.copy()
     exit_min = np.full(n, math.nan)
     served_by = np.full(n, -1, dtype=np.int64)
-    finish = np.array([float(d.end_min) for d in plan.doctors])
+    finish = derived(plan, "replication.session_ends", _session_ends).copy()
     busy = np.zeros(len(plan.doctors))
     longest = 0
     station_queues = {name: [0.0, 0.0, 0.0] for name in SHARED_STATIONS}
@@ -404,11 +407,12 @@ def run_replication(
         def taken(name: str, patients: list[int] = patients, unused: list[float] = unused) -> list[float]:
             return [minutes[name][i] for i in patients] if minutes else unused
 
+        everyone = len(patients) == n  # all patients, in patient order
         day_patients = DayPatients(
-            arrival_min=[arrival_list[i] for i in patients],
+            arrival_min=arrival_list if everyone else [arrival_list[i] for i in patients],
             doctor=[local_doctor[doctor_of[i]] if doctor_of[i] >= 0 else -1 for i in patients],
             group=[local_group[group_of[i]] if group_of[i] >= 0 else -1 for i in patients],
-            consult_ratio=[consult_ratio[i] for i in patients],
+            consult_ratio=consult_ratio if everyone else [consult_ratio[i] for i in patients],
             registration_min=taken("registration"),
             payment_min=taken("payment"),
             payment2_min=taken("payment2"),
@@ -443,13 +447,15 @@ def run_replication(
         longest = max(longest, result.max_queue_len)
         day_end = max(result.exit_min, default=0.0)  # everyone who comes leaves: no NaN
         for name, log in result.station_logs.items():
+            if not log:
+                continue
             area, span, peak = log_area(log, day_end)
             totals = station_queues[name]
             totals[0] += area
             totals[1] += span
             totals[2] = max(totals[2], peak)
         if series is not None:
-            _add_series(series, plan, key, doctor_ids, group_ids, result, day_end)
+            _add_series(series, plan, key, result, day_end)
     return Outcome(
         replication=replication,
         draws=draws,
@@ -468,20 +474,40 @@ def run_replication(
     )
 
 
-def _add_series(series: SeriesSum, plan: SimPlan, key: tuple[int, str], doctor_ids: list[int],
-                group_ids: list[int], result, day_end: float) -> None:  # noqa: ANN001 (DayResult)
-    """Add one site-day's queue logs to the running series."""
+def _session_ends(plan: SimPlan) -> np.ndarray:
+    """Each doctor-session's end [min after midnight] (where a doctor with no patient leaves)."""
+    return np.array([float(d.end_min) for d in plan.doctors])
+
+
+def _series_keys(plan: SimPlan) -> dict[tuple[int, str], tuple[list[SeriesKey], list[SeriesKey]]]:
+    """Per site-day of the plan: the queue-series keys of its doctors' and walk-in groups' queues."""
+    out = {}
+    for key, (doctor_ids, _, _, group_ids, _, _) in derived(plan, "replication.site_day_doctors",
+                                                            _site_day_doctors).items():
+        date_ord, site_id = key
+        out[key] = (
+            [(date_ord, site_id, f"doctor:{plan.doctors[d].doctor_id}:{plan.doctors[d].session_id}")
+             for d in doctor_ids],
+            [(date_ord, site_id, f"walk_in:{plan.groups[g].key[2]}:{plan.groups[g].key[3]}") for g in group_ids],
+        )
+    return out
+
+
+def _add_series(series: SeriesSum, plan: SimPlan, key: tuple[int, str], result: DayResult,
+                day_end: float) -> None:
+    """Add one site-day's queue logs to the running series (queues nobody waited in add nothing)."""
     width = series.width_min
     date_ord, site_id = key
+    doctor_keys, group_keys = derived(plan, "replication.series_keys", _series_keys)[key]
     for name, log in result.station_logs.items():
-        series.add((date_ord, site_id, name), bin_log(log, width, day_end))
-    for k, d in enumerate(doctor_ids):
-        series.add((date_ord, site_id, f"doctor:{plan.doctors[d].doctor_id}:{plan.doctors[d].session_id}"),
-                   bin_log(result.doctor_logs[k], width, day_end))
-    for k, g in enumerate(group_ids):
-        _, _, department, session = plan.groups[g].key
-        series.add((date_ord, site_id, f"walk_in:{department}:{session}"),
-                   bin_log(result.group_logs[k], width, day_end))
+        if log:
+            series.add((date_ord, site_id, name), bin_log(log, width, day_end))
+    for series_key, log in zip(doctor_keys, result.doctor_logs, strict=True):
+        if log:
+            series.add(series_key, bin_log(log, width, day_end))
+    for series_key, log in zip(group_keys, result.group_logs, strict=True):
+        if log:
+            series.add(series_key, bin_log(log, width, day_end))
 
 
 @dataclass(frozen=True)
