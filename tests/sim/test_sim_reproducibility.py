@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from sim_factories import MONDAY, PM, assignment, doctor, make_scenario
 
 from scheduler.model import DemandForecast, Department, Roster
@@ -94,3 +95,37 @@ def test_demand_row_draws_do_not_depend_on_row_order() -> None:
     first_rows = scenario.demand[0].patients
     last_rows = reordered.demand[-1].patients
     np.testing.assert_array_equal(a.consult_ratio[:first_rows], b.consult_ratio[-last_rows:])
+
+
+def test_results_do_not_depend_on_the_block_size(monkeypatch) -> None:  # noqa: ANN001 (pytest fixture)
+    """KPIs, per-replication rows, visits and queue series are the same whether replications are
+    reduced one at a time or all in one block."""
+    from scheduler.sim import runner
+
+    scenario, roster = mixed_case()
+    together = simulate(scenario, roster, replications=4, seed=8, workers=1)
+    monkeypatch.setattr(runner, "BLOCK_PATIENTS", 1)
+    alone = simulate(scenario, roster, replications=4, seed=8, workers=1)
+    assert together.kpis == alone.kpis
+    pd.testing.assert_frame_equal(together.per_replication, alone.per_replication, check_exact=True)
+    pd.testing.assert_frame_equal(together.visits, alone.visits, check_exact=True)
+    pd.testing.assert_frame_equal(together.queue_series, alone.queue_series, check_exact=True)
+
+
+def test_block_kpis_match_the_visit_records() -> None:
+    """Each replication's KPIs of a block agree with its own visit rows: counts and extremes exactly,
+    the 90th percentile as np.percentile, means to rounding."""
+    scenario, roster = mixed_case()
+    result = simulate(scenario, roster, replications=4, seed=8, workers=1)
+    for rep, visits in result.visits.groupby("replication"):
+        kpis = result.per_replication.set_index("replication").loc[rep]
+        seen = visits[visits["status"] == "seen"]
+        assert len(seen) > 10
+        assert kpis["seen_patients"] == len(seen)
+        assert kpis["patients"] == len(visits)
+        assert kpis["no_shows"] == visits["no_show"].sum()
+        assert kpis["max_wait_min"] == seen["wait_min"].max()
+        assert kpis["p90_wait_min"] == np.percentile(seen["wait_min"].to_numpy(), 90)
+        assert kpis["mean_wait_min"] == pytest.approx(seen["wait_min"].mean(), rel=1e-12)
+        booked = visits[visits["channel"] == "booked"]["lead_days"].dropna()
+        assert kpis["booking_lead_days_p90"] == np.percentile(booked.to_numpy(), 90)
