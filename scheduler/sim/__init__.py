@@ -22,7 +22,8 @@ How a replication runs (modules, in order):
    laboratory and imaging with result turnaround, the return to the doctor,
    pharmacy; stations and servers per site from :mod:`~scheduler.sim.stations`
    (scenario settings and the optional ``stations.csv``).
-5. :mod:`~scheduler.sim.kpis`: KPIs per replication, then mean and Student-t
+5. :mod:`~scheduler.sim.kpis`: KPIs per replication (computed for blocks of
+   replications at once, like the visit records), then mean and Student-t
    95% half-width; :mod:`~scheduler.sim.queue_series`: queue length over the
    day per station and doctor; :mod:`~scheduler.sim.runner` runs replications
    (in worker processes when ``workers > 1``) and writes the files.

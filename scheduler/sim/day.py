@@ -26,7 +26,9 @@ The engine is a minimal discrete-event loop (:class:`Clock`): a heap of
 ``(time, sequence, callback, argument)``, events at equal times in the order
 they were scheduled, the ordering SimPy's environment uses, without its
 per-event objects: a visit costs a few heap operations and callbacks.
-Times are minutes after local midnight of the day.
+Times are minutes after local midnight of the day. A consultation-only day
+(``full=False``) runs the same events in one loop that dispatches them in
+place, without callbacks (:func:`_consultation_day`).
 
 This is the default engine (``simulation.engine: fast``). The reference
 engine, :mod:`scheduler.sim.day_simpy` (``simulation.engine: simpy``), runs

@@ -1,5 +1,10 @@
 """KPIs of one replication, and their mean and 95% confidence half-width over replications.
 
+The KPIs of a block of replications are computed at once (:func:`block_kpis`,
+vectorised over their patients with a replication index); a mean adds its
+replication's values in patient order, so a replication's KPIs do not depend
+on the other replications of its block.
+
 Per replication (empty sets give 0):
 
 ``mean_wait_min``, ``p90_wait_min``, ``max_wait_min``
