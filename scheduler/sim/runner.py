@@ -65,7 +65,7 @@ class SimulationResult:
 
 #: Replications' outcomes become KPIs and visit columns in blocks of at most about this many
 #: patients (bounds the memory held; the results do not depend on it).
-BLOCK_PATIENTS = 200_000
+BLOCK_PATIENTS = 100_000
 
 
 @dataclass(frozen=True)
