@@ -1,20 +1,36 @@
 """Dynamic release of held slots against a static hold, on one roster with common random numbers.
 
-    python -m benchmarks.release_compare [--roster FILE] [--replications N]
+    python -m benchmarks.release_compare [--pair city_general|held_near_capacity] [--roster FILE]
+                                         [--replications N]
+    python -m benchmarks.release_compare --write-scenarios
 
-``python cli.py compare scenarios/city_general scenarios/city_general_no_release``
-rosters each scenario; the two scenarios differ only in
-``simulation.booking.release_horizon_h``, so their rosters are the same when the
-solver is. This benchmark removes that condition: it solves
-``scenarios/city_general`` once (or reads ``--roster``), simulates that roster
-under both scenarios with the same seed and replications, and writes the
-paired comparison of :mod:`scheduler.compare` to
-``benchmarks/results/release_compare.md``.
+``python cli.py compare A B`` rosters each scenario; the two scenarios of a pair
+differ only in ``simulation.booking.release_horizon_h``, so their rosters are
+the same when the solver is. This benchmark removes that condition: it solves
+the release scenario once (or reads ``--roster``), simulates that roster under
+both scenarios with the same seed and replications, and writes the paired
+comparison of :mod:`scheduler.compare` to ``benchmarks/results/``.
+
+Pairs:
+
+``city_general``
+    ``scenarios/city_general`` against ``scenarios/city_general_no_release``:
+    general clinics open all their slots to booking (nothing to release there)
+    and have spare capacity.
+``held_near_capacity``
+    ``scenarios/release_study/held_near_capacity`` against
+    ``scenarios/release_study/held_near_capacity_no_release``, derived from
+    ``city_general`` by :func:`held_near_capacity_files` (``--write-scenarios``
+    rewrites them): general clinics hold :data:`HELD_GENERAL_SHARE` of their
+    slots (follow-up and same-day holds, as expert clinics do) and demand is
+    :data:`DEMAND_FACTOR` times ``city_general``'s, near the hospital's capacity.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -25,22 +41,92 @@ from scheduler.sim import simulate
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-RELEASE = Path("scenarios") / "city_general"
-STATIC = Path("scenarios") / "city_general_no_release"
+BASE = Path("scenarios") / "city_general"
+STUDY = Path("scenarios") / "release_study"
+#: (release scenario, static-hold scenario, results file) per pair.
+PAIRS = {
+    "city_general": (BASE, Path("scenarios") / "city_general_no_release", "release_compare.md"),
+    "held_near_capacity": (STUDY / "held_near_capacity", STUDY / "held_near_capacity_no_release",
+                           "release_compare_held_near_capacity.md"),
+}
+#: Share of a general clinic's slots held from advance booking in the derived pair [-].
+HELD_GENERAL_SHARE = 0.3
+#: Demand of the derived pair against city_general's [-].
+DEMAND_FACTOR = 1.1
+#: Booking weeks simulated and left out as warm-up in the derived pair. Follow-up held slots
+#: fill only from consultations inside the run, so the first weeks hold more empty slots under
+#: a static hold; from the fourth week on the paired difference is steady.
+WEEKS, WARMUP_WEEKS = 8, 4
 #: Rows of the short table: the booking KPIs release acts on.
 SHOWN = ("weeks_lead_days_mean", "weeks_wait_days_mean", "weeks_within_window_share", "weeks_unserved_patients",
          "third_next_available_days", "empty_slot_share", "unbooked_slot_share", "empty_slot_share_expert",
          "unbooked_slot_share_expert", "empty_slot_share_general", "unbooked_slot_share_general",
-         "followup_booking_rate", "released_slots")
+         "weeks_no_show_rate", "followup_booking_rate", "released_slots")
+
+
+def held_near_capacity_files(base: Path, static: bool) -> dict[str, str]:
+    """The files of the derived scenario (see the module docstring): ``base``'s, with the
+    name, the general open-share target, the booking weeks (:data:`WEEKS`,
+    :data:`WARMUP_WEEKS`) and (``static``) the static hold changed in ``scenario.yaml``,
+    and every demand row's ``patients`` times :data:`DEMAND_FACTOR`, rounded."""
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(base.iterdir()) if p.is_file()}
+    yaml = files["scenario.yaml"]
+    open_share = round(1.0 - HELD_GENERAL_SHARE, 6)
+    hold = "held slots never released" if static else "held slots released 24 h ahead"
+    replacements = {
+        "# Synthetic hospital written by scheduler.synthetic; edit freely.":
+            "# Derived from scenarios/city_general by `python -m benchmarks.release_compare --write-scenarios`.",
+        'name: "City General, baseline,':
+            f'name: "City General, general clinics hold {HELD_GENERAL_SHARE:.0%}, demand x{DEMAND_FACTOR}, {hold},',
+        "general_booking_open_share: 1.0": f"general_booking_open_share: {open_share}",
+    }
+    booking = f"weeks: {WEEKS}, warmup_weeks: {WARMUP_WEEKS}" + (", release_horizon_h: null" if static else "")
+    replacements["simulation: {replications: 20, seed: 1}"] = (
+        f"simulation: {{replications: 20, seed: 1, booking: {{{booking}}}}}")
+    for old, new in replacements.items():
+        if yaml.count(old) != 1:
+            raise ValueError(f"{base / 'scenario.yaml'}: expected one line starting {old!r}")
+        yaml = yaml.replace(old, new)
+    files["scenario.yaml"] = yaml
+    rows = list(csv.DictReader(io.StringIO(files["demand.csv"])))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        row["patients"] = str(int(round(int(row["patients"]) * DEMAND_FACTOR)))
+        writer.writerow(row)
+    files["demand.csv"] = out.getvalue()
+    return files
+
+
+def write_scenarios(repo: Path = REPO) -> list[Path]:
+    """Write the derived pair under ``scenarios/release_study/``; return the two folders."""
+    release, static, _ = PAIRS["held_near_capacity"]
+    folders = []
+    for folder, is_static in ((release, False), (static, True)):
+        target = repo / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in held_near_capacity_files(repo / BASE, is_static).items():
+            (target / name).write_text(text, encoding="utf-8")
+        folders.append(target)
+    return folders
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.release_compare")
+    parser.add_argument("--pair", choices=sorted(PAIRS), default="city_general")
     parser.add_argument("--roster", type=Path, default=None)
     parser.add_argument("--replications", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--write-scenarios", action="store_true",
+                        help="rewrite the derived scenarios under scenarios/release_study/ and stop")
     args = parser.parse_args(argv)
-    release, static = load_scenario(REPO / RELEASE), load_scenario(REPO / STATIC)
+    if args.write_scenarios:
+        for folder in write_scenarios():
+            print(f"Wrote {folder.relative_to(REPO)}")
+        return 0
+    release_dir, static_dir, result_file = PAIRS[args.pair]
+    release, static = load_scenario(REPO / release_dir), load_scenario(REPO / static_dir)
     if args.roster is not None:
         roster = load_roster(release, args.roster)
     else:
@@ -50,12 +136,13 @@ def main(argv: list[str]) -> int:
     b = simulate(static, roster, replications=args.replications, seed=seed, workers=args.workers)
     comparison = compare_simulations(a, b, release.name, static.name)
     table = comparison.table.set_index("kpi")
-    roster_note = f" --roster {args.roster}" if args.roster is not None else ""
+    options = f" --pair {args.pair}" if args.pair != "city_general" else ""
+    options += f" --roster {args.roster}" if args.roster is not None else ""
     lines = [
         "# Dynamic release (A) against a static hold (B), one roster",
         "",
-        f"`python -m benchmarks.release_compare{roster_note} --replications {args.replications}` (2 cores, shared); "
-        f"A = `{RELEASE}` (release 24 h before the session), B = `{STATIC}` (never released); "
+        f"`python -m benchmarks.release_compare{options} --replications {args.replications}` (2 cores, shared); "
+        f"A = `{release_dir}` (release 24 h before the session), B = `{static_dir}` (never released); "
         f"{len(roster)} doctor-sessions, seed {seed}, paired replications.",
         "",
         "| KPI | A: release | B: static hold | B - A (95% interval) |",
@@ -68,7 +155,7 @@ def main(argv: list[str]) -> int:
                          f"| {r.b_minus_a:+.3f} ± {r.b_minus_a_ci95:.3f} |")
     lines += ["", "## Every KPI", "", comparison_markdown(comparison)]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "release_compare.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / result_file).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines[:len(SHOWN) + 7]))
     return 0
 

@@ -20,11 +20,16 @@ Time runs in minutes from the scenario's start date. Events, in time order:
   slot. With ``booking.preferred_day_share``, that share of patients wait for
   the first such slot on their preferred weekday (drawn uniformly among the
   weekdays with sessions). No such slot within ``booked_days_ahead_max``
-  days: the patient asks again the next day, until ``booked_days_ahead_max``
-  days after the wanted day or the end of the run (then unserved).
+  days: the patient joins the site and department's **waiting list** and asks
+  again the next day, until ``booked_days_ahead_max`` days after the wanted
+  day or the end of the run (then unserved).
 * **release**: ``booking.release_horizon_h`` hours before a session starts, its
   follow-up held slots still free become open to booking (dynamic release).
-  With no release horizon the hold is static: only follow-ups may take them.
+  Each released slot is first offered to the waiting list, longest waiting
+  first (a patient it suits: the right clinic type, on or after the wanted
+  day and on the preferred weekday, if any); slots nobody on the list can
+  take stay open to any request. With no release horizon the hold is static:
+  only follow-ups may take them.
 * **visit** at the slot time: the patient does not come with the probability
   of the scenario's no-show model at their lead time (rising from about 5%
   same day to 33% beyond a month, as the real log shows).
@@ -80,6 +85,18 @@ FreeList = list[tuple[int, int]]  #: sorted (slot start [min], slot index) of fr
 
 
 @dataclass
+class _Waiting:
+    """A booking request that found no slot and waits for one (see :meth:`_Engine._release`)."""
+
+    expert: bool  #: needs an expert clinic
+    weekday: int  #: preferred weekday (0 = Monday), -1 for any
+    rebook: bool  #: a follow-up not booked in clinic
+    wanted_day: int  #: day the patient wanted [days]
+    first_day: int  #: day the patient first asked [days]
+    done: bool = False  #: booked, or given up
+
+
+@dataclass
 class WeeksOutcome:
     """What happened in one replication (lists are parallel per record kind)."""
 
@@ -131,6 +148,8 @@ class _Engine:
             for free in lists:
                 free.sort()
         self.taken = bytearray(len(plan.slot_time))
+        #: (site, department) -> requests waiting for a slot, in the order they first found none
+        self.waiting: dict[tuple[str, str], list[_Waiting]] = {}
         self.events: list[tuple[int, int, int, tuple[object, ...]]] = []
         self.seq = 0
         self.end = plan.weeks * plan.period_days * MINUTES_PER_DAY  #: the run stops here [min]
@@ -225,8 +244,10 @@ class _Engine:
     # --- handlers ------------------------------------------------------------
     def _request(
         self, time: int, site: str, dept: str, expert: bool, weekday: int, rebook: bool, wanted_day: int,
-        first_day: int | None = None,
+        waiting: _Waiting | None = None,
     ) -> None:
+        if waiting is not None and waiting.done:  # booked from the waiting list in the meantime
+            return
         plan = self.plan
         day = time // MINUTES_PER_DAY
         low = max(time + 1, wanted_day * MINUTES_PER_DAY)
@@ -244,10 +265,19 @@ class _Engine:
                 break
         retry = (day + 1) * MINUTES_PER_DAY + REBOOK_CALL_MIN
         if slot is None and day < wanted_day + plan.max_ahead_days and retry < self.end:
-            first = day if first_day is None else first_day
-            self.push(retry, REQUEST, (site, dept, expert, weekday, rebook, wanted_day, first))
+            if waiting is None:
+                waiting = _Waiting(expert, weekday, rebook, wanted_day, day)
+                self.waiting.setdefault((site, dept), []).append(waiting)
+            self.push(retry, REQUEST, (site, dept, expert, weekday, rebook, wanted_day, waiting))
             return
-        self.out.request_day.append(day if first_day is None else first_day)
+        if waiting is not None:
+            waiting.done = True
+        self._record(day, dept, rebook, wanted_day, day if waiting is None else waiting.first_day, slot)
+
+    def _record(self, day: int, dept: str, rebook: bool, wanted_day: int, first_day: int, slot: int | None) -> None:
+        """A request's outcome: booked on ``day`` into ``slot``, or unserved (``slot`` None)."""
+        plan = self.plan
+        self.out.request_day.append(first_day)
         self.out.request_rebook.append(rebook)
         self.out.request_department.append(dept)
         if slot is None:
@@ -269,10 +299,12 @@ class _Engine:
                 tuple(p for p in pools if self.plan.pools[p][2] == "expert")]
 
     def _release(self, time: int, session: int) -> None:
+        """Open the session's free follow-up held slots: to the waiting list first, then to anyone."""
         plan = self.plan
         pool = plan.sessions[session].pool
         held = self.followup_free[pool]
         target = self.open_free[pool]
+        released = []
         for slot in self.session_followup[session]:
             if self.taken[slot]:
                 continue
@@ -280,8 +312,23 @@ class _Engine:
             i = bisect.bisect_left(held, entry)
             if i < len(held) and held[i] == entry:
                 held.pop(i)
-                bisect.insort(target, entry)
+                released.append(slot)
                 self.out.released += 1
+        site, dept, clinic = plan.pools[pool]
+        queue = self.waiting.get((site, dept), [])
+        queue[:] = [w for w in queue if not w.done]
+        day = time // MINUTES_PER_DAY
+        slot_day = plan.sessions[session].day
+        weekday = (plan.start_weekday + slot_day) % 7
+        for slot in released:
+            patient = next((w for w in queue if not w.done and w.wanted_day <= slot_day
+                            and (clinic == "expert" or not w.expert) and w.weekday in (-1, weekday)), None)
+            if patient is None:
+                bisect.insort(target, (plan.slot_time[slot], slot))
+                continue
+            patient.done = True
+            self.taken[slot] = 1
+            self._record(day, dept, patient.rebook, patient.wanted_day, patient.first_day, slot)
 
     def _visit(self, time: int, slot: int, booked_day: int) -> None:
         plan = self.plan

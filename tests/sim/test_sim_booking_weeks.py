@@ -195,3 +195,35 @@ def test_general_first_keeps_expert_slots_for_expert_patients() -> None:
     any_clinic = mean_kpis(scenario, roster, 2)
     general_first = mean_kpis(with_booking(scenario, general_first=True), roster, 2)
     assert general_first["weeks_unserved_patients"] < any_clinic["weeks_unserved_patients"]
+
+
+def test_released_slot_goes_to_the_waiting_list_before_a_newcomer() -> None:
+    """A patient who found no slot gets the held slot released 24 h ahead, although a new patient
+    asks for it before the waiting patient's next daily call; under a static hold nobody gets it."""
+    from scheduler.sim.rolling import MINUTES_PER_DAY, RELEASE, REQUEST, _Engine
+
+    chief = doctor("D1", title="chief")
+    demand = (DemandForecast(MONDAY, "MAIN", "MED", 1, expert_share=1.0, followup_share=0.5),)
+    settings = basic_flow(booking=BookingSettings(weeks=1, warmup_weeks=0), booked_days_ahead_max=2)
+    scenario = make_scenario(demand=demand, doctors=(chief,), days=7, simulation=settings)
+    thursday = MONDAY + dt.timedelta(days=3)
+    roster = Roster((assignment(scenario, chief, thursday, slots=2, open_slots=1),))
+    outcomes = {}
+    for release in (True, False):
+        plan = build_weeks_plan(scenario if release else with_booking(scenario, release_horizon_h=None), roster)
+        assert (plan.sessions[0].open, plan.sessions[0].followup_held) == (1, 1)
+        engine = _Engine(plan, seed=1, replication=0)
+        patient = ("MAIN", "MED", True, -1, False)
+        engine.push(1 * MINUTES_PER_DAY + 600, REQUEST, (*patient, 1))  # books Thursday's open slot
+        engine.push(1 * MINUTES_PER_DAY + 630, REQUEST, (*patient, 1))  # finds nothing within 2 days: waits
+        engine.push(2 * MINUTES_PER_DAY + 510, REQUEST, (*patient, 2))  # asks at 08:30, after the release
+        if release:
+            engine.push(plan.sessions[0].start - 24 * 60, RELEASE, (0,))
+        outcomes[release] = engine.run()
+    released, static = outcomes[True], outcomes[False]
+    assert released.released == 1
+    # (first day asked, booking lead [days], wanted day to visit [days]); -1 = unserved
+    assert sorted(zip(released.request_day, released.request_lead, released.request_wait, strict=True)) == [
+        (1, 1, 2), (1, 2, 2), (2, -1, -1)]
+    assert sorted(zip(static.request_day, static.request_lead, strict=True)) == [(1, -1), (1, 2), (2, -1)]
+    assert released.booked[0] == 2 and static.booked[0] == 1
