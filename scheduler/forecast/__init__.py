@@ -5,7 +5,7 @@ Modules, in order of use:
 1. :mod:`~scheduler.forecast.log`: read an appointment or visit log (one row
    per appointment) with mappable column names into a typed frame.
 2. :mod:`~scheduler.forecast.model`: daily counts per site and department,
-   a weekday profile, a linear trend and holidays; fit and forecast.
+   a weekday profile, a level (optionally a linear trend) and holidays; fit and forecast.
 3. :mod:`~scheduler.forecast.backtest`: rolling-origin back-test on held-out
    weeks, MAPE of the forecast beside a seasonal-naive baseline.
 4. :mod:`~scheduler.forecast.command`: the ``forecast`` click command.

@@ -71,7 +71,7 @@ def backtest(
     *,
     weeks: int = 2,
     level_weeks: int = 4,
-    trend: bool = True,
+    trend: bool = False,
 ) -> BacktestResult:
     """Hold out the last ``weeks`` weeks of ``counts`` one by one; score both methods (see module doc)."""
     if weeks < 1:

@@ -66,7 +66,7 @@ def run_forecast(
     subdivision: str | None = None,
     holdout_weeks: int = 2,
     level_weeks: int = 4,
-    trend: bool = True,
+    trend: bool = False,
 ) -> ForecastRun:
     """Read a log, back-test, fit on all of it, write ``demand.csv`` for ``days`` days from ``start``.
 
@@ -131,7 +131,8 @@ def _mapped(column: str | None, default_value: str | None, usual: str) -> str | 
               help="Weeks held out, one at a time, for the back-test.")
 @click.option("--level-weeks", type=click.IntRange(min=1), default=4, show_default=True,
               help="Recent weeks the level, trend and site shares are fitted on.")
-@click.option("--trend/--no-trend", default=True, show_default=True, help="Fit a linear trend (kept if significant).")
+@click.option("--trend/--no-trend", default=False, show_default=True,
+              help="Fit a linear trend (kept if significant); off by default, see docs/booking.md.")
 def forecast_command(history: Path, out: Path, start: dt.date | None, days: int, date_column: str,
                      booked_column: str, site_column: str | None, default_site: str | None,
                      department_column: str | None, default_department: str | None,

@@ -8,10 +8,14 @@ days, ``0`` on holidays (and on weekdays the log shows closed), where
 * ``profile`` is the pooled weekday profile: mean daily total of each
   weekday over the ordinary training days, divided by the mean over the
   seven weekdays (so a week of profile values sums to 7);
-* ``level(t) = a + b * t`` is a least-squares line through the
-  de-seasonalised daily totals (total / profile) of the last
-  ``level_weeks`` weeks, clipped at 0; ``b = 0`` (the mean level) without
-  trend or when the slope is within :data:`TREND_T` standard errors of 0;
+* ``level(t)`` is the mean de-seasonalised daily total (total / profile)
+  of the last ``level_weeks`` weeks. With ``trend`` it is a least-squares
+  line ``a + b * t`` through them instead, clipped at 0, kept only when the
+  slope is more than :data:`TREND_T` standard errors from 0. The trend is
+  off by default: on the real log (six weeks of dates) the test kept one
+  rising slope (fitted on 2016-04-29..05-18), and the week after it was
+  lower, so it made the three-week back-test worse and no horizon better
+  (``benchmarks/forecast_backtest.py``);
 * ``share(s)`` is series ``s``'s share of all appointments over the same
   weeks.
 
@@ -121,7 +125,7 @@ def fit(
     *,
     origin: dt.date | None = None,
     level_weeks: int = 4,
-    trend: bool = True,
+    trend: bool = False,
 ) -> DemandModel:
     """Fit the model to ``counts`` (from :func:`daily_counts`) on days before ``origin``.
 

@@ -21,10 +21,14 @@ requests first made, consultations held and sessions run on those days.
     ``followup_needed`` and ``followup_needed_<department>`` count those
     consultations (a rate over none is 0).
 ``empty_slot_share``
-    slots of the sessions held with nobody seen in them: ``max(0, slots - seen)``
-    summed over sessions, over all slots [-] (no-shows leave slots empty);
-    ``unbooked_slot_share`` the same with patients booked instead of seen;
-    both also ``_general`` and ``_expert`` (by clinic type).
+    share of the slot capacity of the measured weeks left unused: over the
+    sessions held on the measured days, ``max(0, slots - seen)`` summed, over
+    their ``slots`` summed [-]. Every slot counts, whatever its channel (open,
+    follow-up held, same-day held; overbooking entries are not capacity); a
+    slot is unused when nobody booked it or its patient did not come.
+    ``unbooked_slot_share`` the same with patients booked instead of seen
+    (no-shows count as used); both also ``_general`` and ``_expert`` (by
+    clinic type).
 ``weeks_no_show_rate`` and ``weeks_no_show_rate_lead_<bucket>``
     no-shows over booked visits, overall and by lead-time bucket (0d, 1_2d,
     3_7d, 8_14d, 15_30d, 31d_plus; 0 for an empty bucket) [-];

@@ -95,7 +95,7 @@ def test_weekday_profile_sums_to_seven() -> None:
 def test_fit_recovers_level_trend_profile_and_shares(tmp_path: Path) -> None:
     """On a long Poisson log the forecast is close to the generating means."""
     log = read_log(write_log(tmp_path / "log.csv", weeks=8, per_day=200, slope=1.0), MAPPED)
-    model = fit(daily_counts(log), level_weeks=4)
+    model = fit(daily_counts(log), level_weeks=4, trend=True)
     assert model.shares[("A", "gp")] == pytest.approx(0.75, abs=0.02)
     assert model.level_slope == pytest.approx(1.0, abs=0.35)
     monday = START + dt.timedelta(days=56)
