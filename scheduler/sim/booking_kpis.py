@@ -12,7 +12,9 @@ requests first made, consultations held and sessions run on those days.
     requests (unserved ones count as outside) [-].
 ``weeks_requests``, ``weeks_unserved_patients``
     booking requests (new patients and follow-ups not booked in clinic) and
-    those never served [patients].
+    those never served [patients]: the run goes on ``booked_days_ahead_max``
+    days after the measured periods, so each request has had at least that
+    long to find a slot.
 ``third_next_available_days`` and ``third_next_available_days_<department>``
     days from the start of a day to the third free bookable slot of a site and
     department (any clinic), averaged over days and sites [days].
@@ -37,7 +39,7 @@ requests first made, consultations held and sessions run on those days.
     slots open to advance booking from the start, by clinic type [-], over
     ``general_slots`` and ``expert_slots`` slots of the measured sessions.
 ``released_slots``
-    held follow-up slots released to booking over the whole run [slots].
+    held follow-up slots of the measured sessions released to booking [slots].
 """
 
 from __future__ import annotations

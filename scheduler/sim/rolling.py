@@ -42,8 +42,11 @@ Time runs in minutes from the scenario's start date. Events, in time order:
   request at the start of the due window.
 
 Demand is generated for every period, the ones after the last measured one
-included (so that slots ahead of the measured weeks fill as they would); the
-run stops at the end of the last measured period. Because follow-ups arise
+included (so that slots ahead of the measured weeks fill as they would). The
+run stops ``booked_days_ahead_max`` days after the end of the last measured
+period, so that a request first made in the measured periods has had at
+least that long to find a slot before it counts as unserved (a patient still
+asking when the run stops is unserved). Because follow-ups arise
 from visits, only the other ``1 - followup_share`` of the demand books from
 outside; in steady state follow-ups are again about ``followup_share`` of the
 booked visits, and the booked visits about the demand. Follow-ups wanted
@@ -116,7 +119,7 @@ class WeeksOutcome:
     tna_days: list[int] = field(default_factory=list)
     attended: list[int] = field(default_factory=list)  #: patients seen per session instance
     booked: list[int] = field(default_factory=list)  #: patients booked per session instance (no-shows too)
-    released: int = 0  #: held slots released to booking
+    released: int = 0  #: held slots of the measured sessions released to booking
 
 
 class _Engine:
@@ -152,7 +155,7 @@ class _Engine:
         self.waiting: dict[tuple[str, str], list[_Waiting]] = {}
         self.events: list[tuple[int, int, int, tuple[object, ...]]] = []
         self.seq = 0
-        self.end = plan.weeks * plan.period_days * MINUTES_PER_DAY  #: the run stops here [min]
+        self.end = plan.run_days * MINUTES_PER_DAY  #: the run stops here [min]
 
     # --- events ------------------------------------------------------------
     def push(self, time: int, kind: int, payload: tuple[object, ...]) -> None:
@@ -164,7 +167,7 @@ class _Engine:
     def seed_events(self) -> None:
         """Demand, releases and third-next-available samples of the whole run."""
         plan = self.plan
-        asked_in_time = plan.weeks + -(-plan.max_ahead_days // plan.period_days)  # later wants are asked too late
+        asked_in_time = -(-(plan.run_days + plan.max_ahead_days) // plan.period_days)  # later: asked after the end
         for period in range(min(plan.horizon_days // plan.period_days, asked_in_time)):
             for row in plan.demand:
                 self._demand_row(row, period)
@@ -206,7 +209,7 @@ class _Engine:
             self.push(time, REQUEST, (row.site_id, row.department, bool(expert[i]), preferred, False, day))
 
     def run(self) -> WeeksOutcome:
-        """Handle events in time order until the end of the last period with demand."""
+        """Handle events in time order until the run stops (``plan.run_days``)."""
         end = self.end
         handlers = {
             SAMPLE: self._sample, RELEASE: self._release, VISIT: self._visit,
@@ -313,7 +316,8 @@ class _Engine:
             if i < len(held) and held[i] == entry:
                 held.pop(i)
                 released.append(slot)
-                self.out.released += 1
+        if plan.sessions[session].measured:
+            self.out.released += len(released)
         site, dept, clinic = plan.pools[pool]
         queue = self.waiting.get((site, dept), [])
         queue[:] = [w for w in queue if not w.done]

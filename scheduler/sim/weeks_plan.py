@@ -58,9 +58,10 @@ class WeeksPlan:
     """Everything a replication of the booking simulation needs (picklable)."""
 
     period_days: int  #: length of the repeated roster [days]
-    weeks: int  #: periods with demand
+    weeks: int  #: periods measured (after the warm-up)
     warmup_weeks: int  #: leading periods not measured
-    horizon_days: int  #: days simulated (with the periods booked into after the last)
+    run_days: int  #: the run stops at the start of this day [days from the scenario start]
+    horizon_days: int  #: days with sessions (with the periods booked into after the run stops)
     sessions: tuple[SessionInstance, ...]
     slot_time: tuple[int, ...]  #: start of each slot [min from the scenario start]
     slot_session: tuple[int, ...]  #: session index of each slot
@@ -122,7 +123,9 @@ def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
     period = scenario.days
     max_ahead = int(scenario.simulation.booked_days_ahead_max)
     reach = max(max_ahead, booking.followup_due_days + booking.followup_window_days)
-    total_periods = booking.weeks + math.ceil((reach + 1) / period)
+    # requests of the measured periods may ask again for up to max_ahead days: the run goes on that long
+    run_days = booking.weeks * period + max_ahead
+    total_periods = math.ceil((run_days + reach + 1) / period)
     warmup = min(booking.warmup_weeks, max(0, booking.weeks - 1))
     start_ord = scenario.start_date.toordinal()
     split = roster_slot_plan(scenario, roster)
@@ -197,6 +200,7 @@ def build_weeks_plan(scenario: Scenario, roster: Roster) -> WeeksPlan:
         period_days=period,
         weeks=booking.weeks,
         warmup_weeks=warmup,
+        run_days=run_days,
         horizon_days=total_periods * period,
         sessions=tuple(sessions),
         slot_time=tuple(slot_time),
