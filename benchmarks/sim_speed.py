@@ -6,8 +6,8 @@
    consultations, the doctors stay until the queue is empty) run by this
    simulator (``simulate``, one process, including its KPIs, per-visit
    records and queue series) with each day engine (``simulation.engine``:
-   ``fast``, the default, and ``simpy``, the SimPy reference) and by ciw (its
-   ``Simulation`` per replication, mean wait from its records), same
+   ``fast``, the default, and ``simpy``, the SimPy reference) and by ciw (one
+   network, a ``Simulation`` per replication, mean wait from its records), same
    parameters and replications, in the same process: the ratios of CPU times
    are the result (best of 3 each), one row per engine.
 2. A hospital group week of about 5,000 visits a day (:func:`~benchmarks.sim_cases.hospital_week`,
@@ -75,8 +75,8 @@ def textbook_speed(servers: int, utilisation: float, consult_min: float, session
         "engine": engine,
         "replications": replications,
         "visits": int(ours[engine].kpis["seen_patients"] * replications),
-        "simulator_cpu_s": round(ours_s[engine], 2),
-        "ciw_cpu_s": round(ciw_s, 2),
+        "simulator_cpu_s": round(ours_s[engine], 3),
+        "ciw_cpu_s": round(ciw_s, 3),
         "ciw_over_simulator": round(ciw_s / ours_s[engine], 2),
         "engine_over_fast": round(ours_s[engine] / ours_s[ENGINES[0]], 2),
         "mean_wait_simulator": round(ours[engine].kpis["mean_wait_min"], 2),
