@@ -70,6 +70,11 @@ class BuildContext:
     joint_built: bool = False
     #: coverage flows (patients) with their lead: visit date - demand date [days]
     lead_flows: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+    #: shared rooms a department uses beyond its own, per site and session, with their most
+    shared_used: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+    #: phase 1's tie-break cost of a shared room-session, in patient-days (0: none); a
+    #: department block of a hospital sets it so its relaxed roster leaves shared rooms free
+    shared_room_cost: int = 0
 
     # --- indexes over ``works`` (built once by :meth:`index`) ---------------
     by_doctor: dict[str, list[WorkKey]] = field(default_factory=lambda: defaultdict(list))

@@ -9,10 +9,11 @@ link form one block (:func:`department_blocks`).
 Each block is solved on its own (:func:`scheduler.solver.solve.solve`) with
 every shared room available to it. That is a relaxation of the whole problem
 whose objective is the sum of the blocks' objectives, so the blocks' bounds add
-up to a bound of the whole. If the joined roster also fits the shared rooms
-(:func:`seat_shared_rooms`) it is a valid roster with that sum as objective;
-otherwise the whole model is solved, warm-started from the joined roster
-(CP-SAT hints), for the time left.
+up to a bound of the whole. The blocks are then solved again within an
+allotment of the shared rooms, each warm-started from its relaxed roster, so
+that the joined roster fits the rooms (:func:`seat_shared_rooms`): a valid
+roster whose objective is the sum of the blocks'. Should joining still fail, the
+whole model is solved, warm-started from the joined roster, for the time left.
 """
 
 from __future__ import annotations
@@ -36,10 +37,20 @@ MAX_BLOCK_DOCTORS = 60
 #: in benchmarks/results/performance_hospitals.md the whole model did better at 200
 #: doctors and far worse at 400.
 DECOMPOSE_ABOVE_DOCTORS = 300
+#: Tie-break cost of a shared room-session in a relaxed block's coverage phase [patient-days]:
+#: a block then takes a shared room only to serve more patients, or to serve them that many
+#: patient-days sooner, so the blocks' rosters seldom need more shared rooms than a site has.
+SHARED_ROOM_COST = 10
 #: Smallest share of the time limit any block gets [-].
 MIN_BLOCK_SHARE = 0.02
-#: Share of the time limit kept for joining (and, when needed, for the whole model) [-].
-JOIN_SHARE = 0.4
+#: Share of the time limit for round 1, the relaxed blocks' coverage (:func:`solve_decomposed`) [-].
+ROUND1_SHARE = 0.35
+#: Round 2 shares its time in proportion to doctors times (1 + the block's round-1 served gap in
+#: percent), at most this factor: blocks whose relaxed roster fell short get more [-].
+MAX_GAP_WEIGHT = 4.0
+#: Share of the time limit kept back from the solves for building the last models, joining the
+#: rosters and writing them (and, if joining fails, the whole model's repair) [-].
+RESERVE_SHARE = 0.08
 
 
 def linked_departments(scenario: Scenario) -> list[tuple[str, ...]]:
@@ -206,56 +217,105 @@ def cap_shared_rooms(roster_model: RosterModel, allotted: dict[Cell, int]) -> No
             ctx.model.Add(sum(excess) <= allotted.get((site_id, date, session_id), 0))
 
 
-def _solve_block(scenario: Scenario, block: tuple[str, ...], params: SolveParams,
-                 allotted: dict[Cell, int] | None = None) -> SolveResult:
-    """One block, with every shared room (``allotted`` None) or only its allotment."""
+def _solve_block(scenario: Scenario, block: tuple[str, ...], params: SolveParams, deadline: float,
+                 allotted: dict[Cell, int] | None = None, warm_start: Mapping[WorkKey, bool] | None = None,
+                 warm_free: set[WorkKey] | None = None) -> SolveResult:
+    """One block: coverage only, with every shared room (``allotted`` None), the relaxation
+    that bounds the whole; or both phases within its allotment of shared rooms."""
     roster_model = build_model(block_scenario(scenario, block))
     if allotted is not None:
         cap_shared_rooms(roster_model, allotted)
-    return solve(roster_model, params)
+    else:
+        roster_model.ctx.shared_room_cost = SHARED_ROOM_COST
+    if warm_start is not None:
+        warm_start = {k: v for k, v in warm_start.items() if k in roster_model.ctx.works}
+    return solve(roster_model, params, warm_start=warm_start, warm_free=warm_free or (),
+                 deadline=deadline, coverage_only=allotted is None)
 
 
-def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors: int = MAX_BLOCK_DOCTORS
-                     ) -> SolveResult:
+def _over_allotment(roster: list[Assignment], use: dict[Cell, int], allotted: dict[Cell, int]
+                    ) -> set[tuple[str, dt.date]]:
+    """(doctor, date) whose decisions a block may change to fit its allotment: each doctor
+    it rostered, that day, in a cell where it used more shared rooms than allotted."""
+    over = {cell for cell, n in use.items() if n > allotted.get(cell, 0)}
+    return {(a.doctor_id, a.date) for a in roster if (a.site_id, a.date, a.session_id) in over}
+
+
+def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors: int = MAX_BLOCK_DOCTORS,
+                     warm_start: Mapping[WorkKey, bool] | None = None) -> SolveResult:
     """Solve department blocks apart and join them (see the module docstring).
 
-    Round 1 solves every block with all shared rooms: the sum of the blocks'
-    bounds bounds the whole problem. Where the blocks' rosters together need
-    more shared rooms than a site has, round 2 allots the rooms
-    (:func:`allot_shared_rooms`) and solves again, from scratch, the blocks
-    that lost rooms (warm-starting them from their round-1 roster cut down to
-    the allotment served fewer patients in the same time on a 400-doctor week).
-    ``params.time_limit_s`` covers both rounds: each block gets a share in
-    proportion to its doctors, round 2 :data:`JOIN_SHARE` of the limit.
+    Round 1 maximises each block's coverage with every shared room (phase 1 of
+    :func:`~scheduler.solver.solve.solve` only): the blocks' coverage bounds add
+    up to the served bound of the whole, and, penalties being >= 0, the unserved
+    patients they leave to a bound of the full objective. Round 2 allots the shared
+    rooms (:func:`allot_shared_rooms`) and solves every block again, both phases,
+    within its allotment, warm-started from its round-1 roster: decisions are kept
+    except, on the days a doctor sat in a shared room beyond the allotment, that
+    doctor's (a repair, :func:`_over_allotment`). The blocks' rosters then fit the
+    sites' shared rooms together.
+
+    ``params.time_limit_s`` is the wall time of the whole call, model building
+    included: round 1 gets :data:`ROUND1_SHARE` of it, round 2 the rest but
+    :data:`RESERVE_SHARE`; within a round each block gets a share in proportion to
+    its doctors (round 2: weighted by the block's round-1 served gap, :data:`MAX_GAP_WEIGHT`),
+    as a deterministic budget (reproducible) and as a wall-clock
+    deadline that moves on with the blocks solved (a block cut by it makes the
+    result not ``reproducible``). ``warm_start`` (last week's roster) hints round 1.
     """
     started = time.perf_counter()
+    limit = params.time_limit_s
     blocks = department_blocks(scenario, max_block_doctors)
     if len(blocks) == 1:
-        return solve(build_model(scenario), params)
+        return solve(build_model(scenario), params, warm_start=warm_start,
+                     deadline=started + limit * (1 - RESERVE_SHARE))
     doctors = {b: sum(1 for d in scenario.doctors if d.department in b) for b in blocks}
-    total = max(1, sum(doctors.values()))
+    block_params = dataclasses.replace(params, log=False, batch_size=params.workers)
 
-    def budget(block: tuple[str, ...], share: float) -> SolveParams:
-        limit = params.time_limit_s * max(MIN_BLOCK_SHARE, share * doctors[block] / total)
-        return dataclasses.replace(params, time_limit_s=limit, log=False)
+    def schedule(share: float, begin: float, weights: dict[tuple[str, ...], float]
+                 ) -> list[tuple[SolveParams, float]]:
+        """Each block's budget and wall deadline within ``share`` of the limit from ``begin``,
+        in proportion to ``weights``."""
+        plan, done, whole = [], 0.0, sum(weights.values())
+        for block in blocks:
+            done += weights[block]
+            budget = limit * max(MIN_BLOCK_SHARE, share * weights[block] / whole)
+            plan.append((dataclasses.replace(block_params, time_limit_s=budget), begin + limit * share * done / whole))
+        return plan
 
-    relaxed = [_solve_block(scenario, b, budget(b, 1 - JOIN_SHARE)) for b in blocks]
+    relaxed = [_solve_block(scenario, b, p, deadline, warm_start=warm_start)
+               for b, (p, deadline) in zip(blocks, schedule(ROUND1_SHARE, started, doctors), strict=True)]
     rosters = [list(r.roster.assignments) if r.roster is not None else [] for r in relaxed]
     uses = [shared_rooms_used(scenario, roster) for roster in rosters]
     allotted = allot_shared_rooms(scenario, uses)
-    final = list(relaxed)
-    for i, block in enumerate(blocks):
-        if allotted[i] != uses[i] or relaxed[i].roster is None:
-            final[i] = _solve_block(scenario, block, budget(block, JOIN_SHARE), allotted[i])
-            rosters[i] = list(final[i].roster.assignments) if final[i].roster is not None else []
+    now = time.perf_counter()
+    share = max(MIN_BLOCK_SHARE, (started + limit * (1 - RESERVE_SHARE) - now) / limit)
+    weights = {b: doctors[b] * min(MAX_GAP_WEIGHT, 1 + 100 * (r.served_gap if r.served_gap is not None else 1))
+               for b, r in zip(blocks, relaxed, strict=True)}
+    final = []
+    for i, (block, (p, deadline)) in enumerate(zip(blocks, schedule(share, now, weights), strict=True)):
+        moved = _over_allotment(rosters[i], uses[i], allotted[i])
+        hint = _work_keys(rosters[i]) if relaxed[i].roster is not None else None
+        free = {key for key in _block_keys(scenario, block) if (key[0], key[1]) in moved}
+        final.append(_solve_block(scenario, block, p, deadline, allotted[i], hint, free))
+    rosters = [list(r.roster.assignments) if r.roster is not None else [] for r in final]
     seated = seat_shared_rooms(scenario, [a for roster in rosters for a in roster])
     if seated is None or any(r.roster is None for r in final):
-        remaining = max(params.time_limit_s * JOIN_SHARE, params.time_limit_s - (time.perf_counter() - started))
+        remaining = max(limit * RESERVE_SHARE, limit - (time.perf_counter() - started))
         return _hinted_whole(scenario, [a for roster in rosters for a in roster],
                              dataclasses.replace(params, time_limit_s=remaining))
     bound = _sum([r.best_bound for r in relaxed])
     served_bound = int(sum(r.served_bound or 0 for r in relaxed))
-    return _joined(final, seated, params, time.perf_counter() - started, bound, served_bound)
+    reproducible = all(r.reproducible for r in relaxed + final)
+    return _joined(final, seated, params, time.perf_counter() - started, bound, served_bound, reproducible)
+
+
+def _block_keys(scenario: Scenario, block: tuple[str, ...]) -> list[WorkKey]:
+    """Every work decision a block's model may hold (doctor, date, session, site)."""
+    keep = set(block)
+    return [(d.doctor_id, date, s.session_id, site)
+            for d in scenario.doctors if d.department in keep
+            for date in scenario.dates for s in scenario.sessions for site in d.sites]
 
 
 def _sum(values: list[float | None]) -> float | None:
@@ -263,7 +323,7 @@ def _sum(values: list[float | None]) -> float | None:
 
 
 def _joined(results: list[SolveResult], assignments: list[Assignment], params: SolveParams,
-            wall_s: float, bound: float | None, served_bound: int) -> SolveResult:
+            wall_s: float, bound: float | None, served_bound: int, reproducible: bool) -> SolveResult:
     """One result from the blocks' results, their joined, re-seated roster and the relaxation's bounds."""
     objective = _sum([r.objective for r in results])
     served = int(sum(r.served or 0 for r in results))
@@ -287,7 +347,7 @@ def _joined(results: list[SolveResult], assignments: list[Assignment], params: S
         roster=Roster(tuple(assignments)),
         coverage_status="optimal" if {r.coverage_status for r in results} == {"optimal"} else "feasible",
         params=params,
-        reproducible=all(r.reproducible for r in results),
+        reproducible=reproducible,
     )
 
 
@@ -295,8 +355,8 @@ def solve_scenario(scenario: Scenario, params: SolveParams,
                    warm_start: Mapping[WorkKey, bool] | None = None,
                    progress: ProgressHook | None = None) -> SolveResult:
     """The roster of a scenario: by department blocks above :data:`DECOMPOSE_ABOVE_DOCTORS`
-    doctors, else the two-phase solve of the whole model (optionally warm-started; ``progress``
-    shows its objective and bound as they improve)."""
+    doctors, else the two-phase solve of the whole model; either optionally warm-started
+    (``progress`` shows the whole model's objective and bound as they improve)."""
     if len(scenario.doctors) > DECOMPOSE_ABOVE_DOCTORS:
-        return solve_decomposed(scenario, params)
+        return solve_decomposed(scenario, params, warm_start=warm_start)
     return solve(build_model(scenario), params, progress, warm_start=warm_start)

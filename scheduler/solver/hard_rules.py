@@ -118,6 +118,7 @@ def _room_capacity(ctx: BuildContext) -> None:
             )
             ctx.model.Add(in_rooms <= own + used)
             shared_terms.append(used)
+            ctx.shared_used.append((used, min(shared, len(dept_keys))))
         if len(shared_terms) > 1:
             ctx.model.Add(sum(shared_terms) <= shared_rooms[site_id])
 

@@ -11,7 +11,7 @@ objective.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -40,6 +40,9 @@ WALL_CAP_FACTOR = 2.0
 #: ... plus this slack [s], so that short solves (the blocks of a decomposed hospital,
 #: a few seconds each) are not cut by presolve and start-up on a busy machine.
 WALL_CAP_SLACK_S = 5.0
+#: Least wall time [s] a phase gets even when its deadline has passed (it still returns a roster
+#: when its hint is complete).
+MIN_WALL_S = 0.2
 
 _STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
@@ -58,6 +61,11 @@ class SolveParams:
     seed: int = 1  #: CP-SAT random seed
     workers: int = 2  #: parallel search workers
     log: bool = False  #: print CP-SAT's search log
+    #: CP-SAT ``interleave_batch_size``: tasks per batch of the deterministic parallel search;
+    #: 0 keeps CP-SAT's choice (one task per subsolver). Setting it to ``workers`` makes a
+    #: batch end sooner, so short solves overshoot their budget less (see :data:`BLOCK_BATCH`
+    #: in :mod:`scheduler.solver.decompose`).
+    batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,28 +98,34 @@ class SolveResult:
     reproducible: bool = True
 
 
-def _solver(params: SolveParams, time_limit_s: float) -> cp_model.CpSolver:
-    """A CP-SAT solver with a deterministic budget for ``time_limit_s`` seconds."""
+def _solver(params: SolveParams, time_limit_s: float, deadline: float | None = None) -> cp_model.CpSolver:
+    """A CP-SAT solver with a deterministic budget for ``time_limit_s`` seconds and a wall-clock
+    cap: :func:`_wall_cap`, cut to what is left before ``deadline`` (``time.perf_counter()``)."""
     budget = max(0.1, time_limit_s)
     solver = cp_model.CpSolver()
     solver.parameters.max_deterministic_time = budget * DETERMINISTIC_S_PER_S
-    solver.parameters.max_time_in_seconds = _wall_cap(budget)
+    solver.parameters.max_time_in_seconds = _wall_cap(budget, deadline)
     solver.parameters.random_seed = params.seed
     solver.parameters.num_workers = params.workers
     solver.parameters.interleave_search = params.workers > 1  # deterministic parallel search
+    if params.batch_size > 0:
+        solver.parameters.interleave_batch_size = params.batch_size
     solver.parameters.log_search_progress = params.log
     return solver
 
 
-def _stopped_by_clock(solver: cp_model.CpSolver, time_limit_s: float) -> bool:
+def _stopped_by_clock(solver: cp_model.CpSolver) -> bool:
     """The search ended on the wall-clock cap, so a rerun may differ."""
-    response = solver.ResponseProto()
-    return response.wall_time >= _wall_cap(max(0.1, time_limit_s)) * 0.999
+    return solver.ResponseProto().wall_time >= solver.parameters.max_time_in_seconds * 0.999
 
 
-def _wall_cap(budget_s: float) -> float:
-    """Wall-clock safety cap [s] of a solve with a ``budget_s`` time limit."""
-    return budget_s * WALL_CAP_FACTOR + WALL_CAP_SLACK_S
+def _wall_cap(budget_s: float, deadline: float | None = None) -> float:
+    """Wall-clock safety cap [s] of a solve with a ``budget_s`` time limit, at most the time
+    left before ``deadline`` (at least :data:`MIN_WALL_S`)."""
+    cap = budget_s * WALL_CAP_FACTOR + WALL_CAP_SLACK_S
+    if deadline is not None:
+        cap = min(cap, max(MIN_WALL_S, deadline - time.perf_counter()))
+    return cap
 
 
 def _deterministic_seconds(solver: cp_model.CpSolver) -> float:
@@ -129,17 +143,24 @@ def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
 def _coverage_objective(roster_model: RosterModel) -> tuple[int, int]:
     """Set phase 1's objective: patients served inside the window, and (``booking_lead``
     weight > 0) fewer patient-days of waiting as the tie-break, so the search places
-    capacity where and when demand arises. Each patient counts more than the most
-    patient-days the flows can add up to, so the served count stays first and
+    capacity where and when demand arises; plus, if ``ctx.shared_room_cost`` > 0, that
+    cost per shared room-session used. Each patient counts more than the most the
+    tie-breaks can add up to, so the served count stays first and
     ``floor((bound + lead_most) / per_patient)`` bounds it. Returns (per_patient, lead_most)."""
     served = roster_model.coverage.served
-    leads = [(flow, days) for flow, days in roster_model.ctx.lead_flows if days > 0]
-    if roster_model.scenario.solver.weights.booking_lead <= 0 or not leads:
+    ctx = roster_model.ctx
+    leads = [(flow, days) for flow, days in ctx.lead_flows if days > 0]
+    if roster_model.scenario.solver.weights.booking_lead <= 0:
+        leads = []
+    shared = [(used, ctx.shared_room_cost) for used, _ in ctx.shared_used] if ctx.shared_room_cost > 0 else []
+    if not leads and not shared:
         roster_model.model.Maximize(served)
         return 1, 0
-    lead_most = roster_model.scenario.targets.booking_window_days * roster_model.coverage.demand_total
+    lead_most = (roster_model.scenario.targets.booking_window_days * roster_model.coverage.demand_total
+                 if leads else 0)
+    lead_most += ctx.shared_room_cost * sum(most for _, most in ctx.shared_used) if shared else 0
     per_patient = lead_most + 1
-    roster_model.model.Maximize(per_patient * served - sum(days * flow for flow, days in leads))
+    roster_model.model.Maximize(per_patient * served - sum(c * v for v, c in leads + shared))
     return per_patient, lead_most
 
 
@@ -148,30 +169,42 @@ def _gap(value: float, bound: float) -> float:
 
 
 def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook | None = None,
-          warm_start: Mapping[WorkKey, bool] | None = None) -> SolveResult:
+          warm_start: Mapping[WorkKey, bool] | None = None, *, warm_free: Collection[WorkKey] = (),
+          deadline: float | None = None, coverage_only: bool = False) -> SolveResult:
     """Solve in two phases; raise :class:`InfeasibleError` with reasons if no roster exists.
 
     ``progress``, if given, is called with each phase's objective and bound as they improve.
     ``warm_start`` (work decision -> worked; decisions not named are not worked), if given
     and if it obeys every hard rule, is completed into a full first solution
     (:func:`~scheduler.solver.warm_start.complete_hint`, :data:`WARM_START_SHARE` of the
-    coverage phase's budget) that phase 1 starts from.
+    coverage phase's budget) that phase 1 starts from; the decisions in ``warm_free`` are
+    left for the completion to choose (a repair: the hint may break a rule there).
+    ``deadline`` (a ``time.perf_counter()`` value) caps every phase's wall time; a phase it
+    cuts short makes the result not ``reproducible``. ``coverage_only`` stops after phase 1:
+    the roster is phase 1's, the bound the unserved patients' weight alone (penalties >= 0).
+
+    The bound is proven for the full objective over every roster, not only over rosters
+    serving as many as phase 1 found (:func:`_full_objective_bound`).
     """
     started = time.perf_counter()
     model = roster_model.model
     for literal_index in roster_model.ctx.requirements:
         model.Add(model.GetBoolVarFromProtoIndex(literal_index) == 1)
     demand = roster_model.coverage.demand_total
+    weight = roster_model.scenario.solver.weights.unserved_within_window
 
     per_patient, lead_most = _coverage_objective(roster_model)
-    phase1_limit = params.time_limit_s * COVERAGE_PHASE_SHARE
+    phase1_limit = params.time_limit_s * (1.0 if coverage_only else COVERAGE_PHASE_SHARE)
     if warm_start is not None:
-        fixed = {var.Index(): int(warm_start.get(key, False)) for key, var in roster_model.ctx.works.items()}
+        free = set(warm_free)
+        fixed = {var.Index(): int(warm_start.get(key, False))
+                 for key, var in roster_model.ctx.works.items() if key not in free}
         budget = phase1_limit * WARM_START_SHARE * DETERMINISTIC_S_PER_S
-        values = complete_hint(model, fixed, budget, params.workers, params.seed)
+        values = complete_hint(model, fixed, budget, params.workers, params.seed,
+                               _wall_cap(phase1_limit * WARM_START_SHARE, deadline))
         if values is not None:
             apply_hint(model, values)
-    phase1 = _solver(params, phase1_limit)
+    phase1 = _solver(params, phase1_limit, deadline)
     status1 = phase1.Solve(model, phase_callback(phase1, "coverage", progress))
     if status1 == cp_model.INFEASIBLE:
         raise InfeasibleError(explain_infeasibility(roster_model.scenario, params))
@@ -180,25 +213,67 @@ def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook
             status="unknown", objective=None, best_bound=None, gap=None,
             wall_s=time.perf_counter() - started, served=None, served_bound=None,
             served_gap=None, demand=demand, coverage_status=_STATUS_NAMES.get(status1, "unknown"),
-            params=params,
+            params=params, reproducible=not _stopped_by_clock(phase1),
         )
     served1 = round(phase1.Value(roster_model.coverage.served))
     served_bound = min(int((phase1.BestObjectiveBound() + lead_most + 1e-6) // per_patient), demand)
+    if coverage_only:
+        objective = float(phase1.Value(roster_model.objective_expr()))
+        bound = _coverage_phase_bound(roster_model, served_bound)
+        return _result(roster_model, phase1, cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE,
+                       status1, bound, served_bound, started, params, not _stopped_by_clock(phase1))
 
     model.Add(roster_model.coverage.served >= served1)
     _hint_from(model, phase1)
     model.Minimize(roster_model.objective_expr())
     phase2_limit = params.time_limit_s - min(_deterministic_seconds(phase1), phase1_limit)
-    phase2 = _solver(params, phase2_limit)
+    phase2 = _solver(params, phase2_limit, deadline)
     status2 = phase2.Solve(model, phase_callback(phase2, "objective", progress))
-    reproducible = not (_stopped_by_clock(phase1, phase1_limit) or _stopped_by_clock(phase2, phase2_limit))
+    reproducible = not (_stopped_by_clock(phase1) or _stopped_by_clock(phase2))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         final, status = phase2, status2
+        bound = _full_objective_bound(float(phase2.BestObjectiveBound()), weight, demand, served1)
+        if bound < float(phase2.ObjectiveValue()) - 1e-6:
+            status = cp_model.FEASIBLE
     else:  # phase 2 found nothing in its time: keep phase 1's roster
-        final, status = phase1, cp_model.FEASIBLE
+        final, status, bound = phase1, cp_model.FEASIBLE, None
+    return _result(roster_model, final, status, status1, bound, served_bound, started, params, reproducible)
+
+
+def _coverage_phase_bound(roster_model: RosterModel, served_bound: int) -> float:
+    """A lower bound of the full objective from the served bound alone: the unserved
+    patients' weight plus the rostered sessions serving ``served_bound`` patients needs.
+
+    A roster serving ``s`` patients rosters at least ``ceil(s / most_slots)`` sessions, so
+    its objective is at least ``W (demand - s) + w ceil(s / most_slots)``; other penalties
+    are >= 0. With ``w <= W`` that falls as ``s`` grows, so ``s = served_bound`` bounds all.
+    """
+    weights = roster_model.scenario.solver.weights
+    demand = roster_model.coverage.demand_total
+    most_slots = max(roster_model.ctx.slots.values(), default=0)
+    sessions = -(-served_bound // most_slots) if most_slots > 0 else 0
+    per_session = weights.session_rostered if 0 <= weights.session_rostered <= weights.unserved_within_window else 0
+    return float(weights.unserved_within_window * (demand - served_bound) + per_session * sessions)
+
+
+def _full_objective_bound(phase2_bound: float, weight: int, demand: int, served1: int) -> float:
+    """A lower bound of the full objective over *every* roster.
+
+    Phase 2 bounds only rosters serving at least ``served1``; a roster serving fewer
+    leaves at least ``demand - served1 + 1`` unserved, each weighted ``weight``, and its
+    penalties are >= 0. The smaller of the two bounds both; it is phase 2's bound
+    whenever that bound's penalty part is under one patient's weight.
+    """
+    return min(phase2_bound, float(weight * (demand - served1 + 1)))
+
+
+def _result(roster_model: RosterModel, final: cp_model.CpSolver, status: int, status1: int,
+            bound: float | None, served_bound: int, started: float, params: SolveParams,
+            reproducible: bool) -> SolveResult:
+    """The result of a solve whose roster is ``final``'s solution."""
+    demand = roster_model.coverage.demand_total
     served = round(final.Value(roster_model.coverage.served))
     objective = float(final.Value(roster_model.objective_expr()))
-    bound = float(phase2.BestObjectiveBound()) if final is phase2 else None
     penalties = {
         "unserved_within_window": RulePenalty(
             roster_model.scenario.solver.weights.unserved_within_window, demand - served

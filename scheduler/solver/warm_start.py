@@ -36,11 +36,12 @@ def previous_week_hint(scenario: Scenario, previous: Roster) -> dict[WorkKey, bo
 
 
 def complete_hint(
-    model: cp_model.CpModel, fixed: Mapping[int, int], deterministic_s: float, workers: int, seed: int
+    model: cp_model.CpModel, fixed: Mapping[int, int], deterministic_s: float, workers: int, seed: int,
+    wall_s: float | None = None,
 ) -> tuple[int, ...] | None:
     """Every variable's value in a solution agreeing with ``fixed`` (proto index -> value),
-    best under the model's objective within ``deterministic_s`` deterministic seconds;
-    None if no such solution was found."""
+    best under the model's objective within ``deterministic_s`` deterministic seconds (and
+    ``wall_s`` seconds of wall time, if given); None if no such solution was found."""
     sub = cp_model.CpModel()
     sub.Proto().copy_from(model.Proto())
     sub.Proto().clear_solution_hint()
@@ -53,6 +54,8 @@ def complete_hint(
     solver.parameters.num_workers = workers
     solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = seed
+    if wall_s is not None:
+        solver.parameters.max_time_in_seconds = wall_s
     status = solver.Solve(sub)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
