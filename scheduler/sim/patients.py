@@ -60,8 +60,8 @@ def row_generator(seed: int, replication: int, stream_key: int) -> np.random.Gen
 
 #: Attributes used only by the full visit flow (drawn last, so skipping them changes no other draw).
 FLOW_ATTRIBUTES = (
-    "lab_u", "imaging_u", "pharmacy_u", "lab_ratio", "lab_turnaround_ratio", "imaging_ratio",
-    "imaging_turnaround_ratio", "return_consult_ratio", "payment2_ratio", "pharmacy_ratio",
+    "registration_ratio", "payment_ratio", "lab_u", "imaging_u", "pharmacy_u", "lab_ratio", "lab_turnaround_ratio",
+    "imaging_ratio", "imaging_turnaround_ratio", "return_consult_ratio", "payment2_ratio", "pharmacy_ratio",
 )
 
 
@@ -81,10 +81,10 @@ def _attributes(parts: dict[str, list[np.ndarray]], models: Models, n: int, rng:
     parts["punctuality_min"].append(np.asarray(models.punctuality(n, rng), dtype=float))
     parts["walk_in_fraction"].append(np.asarray(models.walk_in_arrival(n, rng), dtype=float))
     parts["consult_ratio"].append(np.asarray(models.consult_time(n, rng), dtype=float))
-    parts["registration_ratio"].append(np.asarray(models.registration_time(n, rng), dtype=float))
-    parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
     if not full_flow:
         return
+    parts["registration_ratio"].append(np.asarray(models.registration_time(n, rng), dtype=float))
+    parts["payment_ratio"].append(np.asarray(models.payment_time(n, rng), dtype=float))
     for name, u in zip(("lab_u", "imaging_u", "pharmacy_u"), rng.random((3, n)), strict=True):
         parts[name].append(u)
     parts["lab_ratio"].append(np.asarray(models.station_time(n, rng), dtype=float))
