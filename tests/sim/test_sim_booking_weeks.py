@@ -227,3 +227,21 @@ def test_released_slot_goes_to_the_waiting_list_before_a_newcomer() -> None:
         (1, 1, 2), (1, 2, 2), (2, -1, -1)]
     assert sorted(zip(static.request_day, static.request_lead, strict=True)) == [(1, -1), (1, 2), (2, -1)]
     assert released.booked[0] == 2 and static.booked[0] == 1
+
+
+def test_requests_of_the_last_measured_day_may_book_after_the_measured_weeks() -> None:
+    """The run goes on ``booked_days_ahead_max`` days past the measured weeks: a request of the last
+    measured day that finds a slot only when it asks again two days later is served, not unserved."""
+    from scheduler.sim.rolling import MINUTES_PER_DAY, REQUEST, _Engine
+
+    chief = doctor("D1", title="chief")
+    settings = basic_flow(booking=BookingSettings(weeks=1, warmup_weeks=0), booked_days_ahead_max=2)
+    scenario = make_scenario(demand=(), doctors=(chief,), days=7, simulation=settings)
+    roster = Roster((assignment(scenario, chief, MONDAY + dt.timedelta(days=3), slots=2),))
+    plan = build_weeks_plan(scenario, roster)
+    assert plan.run_days == 7 + 2
+    engine = _Engine(plan, seed=1, replication=0)
+    engine.push(6 * MINUTES_PER_DAY + 600, REQUEST, ("MAIN", "MED", True, -1, False, 6))  # Sunday
+    out = engine.run()
+    # Sunday to Tuesday finds nothing; on Tuesday it books the next Thursday (day 10)
+    assert list(zip(out.request_day, out.request_lead, out.request_wait, strict=True)) == [(6, 2, 4)]
