@@ -104,16 +104,19 @@ def demo(out_dir: Path, time_limit_s: float | None, replications: int | None) ->
 @SOLVER_SEED
 @WORKERS
 @click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
+@click.option("--warm-start", "warm_start_file", type=click.Path(path_type=Path),
+              help="A previous roster.csv (e.g. last week's) to start from: the same doctor, weekday, "
+                   "session and site; decisions that break a hard rule now are dropped.")
 @handle_errors
 def roster(scenario: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
-           workers: int | None, log: bool) -> None:
+           workers: int | None, log: bool, warm_start_file: Path | None) -> None:
     """Solve SCENARIO's roster; write OUT/roster.csv and OUT/solve.json."""
     from scheduler.commands import run_roster
     from scheduler.reports import solve_text
 
     with show_progress() as progress:
         result = run_roster(scenario, out_dir, time_limit_s=time_limit_s, seed=seed, workers=workers, log=log,
-                            progress=None if log else progress.solve)
+                            progress=None if log else progress.solve, warm_start_file=warm_start_file)
     click.echo(solve_text(result))
     if result.roster is None:
         click.echo("No roster found within the time limit; try a longer --time-limit.", err=True)

@@ -23,6 +23,7 @@ from scheduler.slots import slot_plan_csv
 from scheduler.solver import SolveParams, SolveResult
 from scheduler.solver.decompose import solve_scenario
 from scheduler.solver.progress import ProgressHook
+from scheduler.solver.warm_start import previous_week_hint
 from scheduler.targets import check_targets, write_targets
 
 #: Called with (replications done, total) as a simulation advances.
@@ -49,10 +50,13 @@ def solve_params(
     )
 
 
-def roster_scenario(scenario: Scenario, params: SolveParams, progress: ProgressHook | None = None) -> SolveResult:
+def roster_scenario(scenario: Scenario, params: SolveParams, progress: ProgressHook | None = None,
+                    warm_start: Roster | None = None) -> SolveResult:
     """Build and solve the roster model of a loaded scenario (``progress``: see :func:`solve`);
-    hospital-wide weeks are solved by department blocks (:func:`solve_scenario`)."""
-    return solve_scenario(scenario, params, progress=progress)
+    hospital-wide weeks are solved by department blocks (:func:`solve_scenario`). ``warm_start``
+    (last week's roster) hints the solver with the same doctor, weekday, session and site."""
+    hint = None if warm_start is None else previous_week_hint(scenario, warm_start)
+    return solve_scenario(scenario, params, warm_start=hint, progress=progress)
 
 
 def run_roster(
@@ -63,13 +67,19 @@ def run_roster(
     workers: int | None = None,
     log: bool = False,
     progress: ProgressHook | None = None,
+    warm_start_file: Path | None = None,
 ) -> SolveResult:
     """``roster``: solve a scenario; write roster.csv and solve.json to ``out_dir``.
 
-    Raises :class:`~scheduler.errors.InfeasibleError` if no roster exists.
+    ``warm_start_file``: a previous roster.csv (e.g. last week's) to start from; it is read
+    against the scenario's ids (:func:`load_roster`: a bad cell raises
+    :class:`~scheduler.errors.InputError`). Raises
+    :class:`~scheduler.errors.InfeasibleError` if no roster exists.
     """
     scenario = load_scenario(scenario_dir)
-    result = roster_scenario(scenario, solve_params(scenario, time_limit_s, seed, workers, log), progress)
+    previous = None if warm_start_file is None else load_roster(scenario, warm_start_file)
+    result = roster_scenario(scenario, solve_params(scenario, time_limit_s, seed, workers, log), progress,
+                             warm_start=previous)
     write_solve_outputs(result, out_dir)
     return result
 

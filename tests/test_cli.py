@@ -99,3 +99,36 @@ def test_compare_reports_paired_differences(tmp_path: Path) -> None:
     # same demand and seed: common random numbers give exactly the same patients
     assert table.loc["patients", "b_minus_a"] == 0 and table.loc["patients", "b_minus_a_ci95"] == 0
     assert (tmp_path / "cmp" / "compare.md").read_text().strip().splitlines()[-1] in output
+
+
+def test_roster_warm_starts_from_last_weeks_roster(tmp_path: Path) -> None:
+    """--warm-start takes a previous roster.csv (here this week's, moved back 7 days) and
+    reaches the same objective (the optimum, proven in the cold run); the roster passes check."""
+    assert invoke("roster", str(TINY), "--out", str(tmp_path / "cold"), "--time-limit", "5")[0] == 0
+    rows = pd.read_csv(tmp_path / "cold" / "roster.csv", dtype=str)
+    rows["date"] = (pd.to_datetime(rows["date"]) - pd.Timedelta(days=7)).dt.strftime("%Y-%m-%d")
+    last_week = tmp_path / "last_week.csv"
+    rows.to_csv(last_week, index=False)
+    code, output = invoke("roster", str(TINY), "--out", str(tmp_path / "warm"), "--time-limit", "5",
+                          "--warm-start", str(last_week))
+    assert code == 0, output
+    cold = json.loads((tmp_path / "cold" / "solve.json").read_text())
+    warm = json.loads((tmp_path / "warm" / "solve.json").read_text())
+    assert cold["status"] == "optimal" and warm["objective"] == cold["objective"]
+    assert warm["best_bound"] <= warm["objective"]
+    assert invoke("check", str(TINY), "--roster", str(tmp_path / "warm" / "roster.csv"))[0] == 0
+
+
+def test_roster_warm_start_with_a_bad_file_exits_2_naming_it(tmp_path: Path) -> None:
+    """A missing warm-start file, or one naming an unknown doctor, is bad input: exit 2, and
+    the message names the file, row and column; nothing is solved or written."""
+    code, output = invoke("roster", str(TINY), "--out", str(tmp_path / "out"),
+                          "--warm-start", str(tmp_path / "missing.csv"))
+    assert code == 2 and "missing.csv" in output and "not found" in output
+    bad = tmp_path / "last_week.csv"
+    bad.write_text(",".join(ROSTER_COLUMNS) + "\n"
+                   "2026-11-23,AM,MAIN,M1,internal_medicine,D99,general,08:00,12:00,20,20\n", encoding="utf-8")
+    code, output = invoke("roster", str(TINY), "--out", str(tmp_path / "out"), "--warm-start", str(bad))
+    assert code == 2
+    assert "last_week.csv" in output and "row 2" in output and "column 'doctor_id'" in output and "D99" in output
+    assert not (tmp_path / "out" / "roster.csv").exists()

@@ -30,9 +30,10 @@ from scheduler.solver.context import WorkKey
 from scheduler.solver.progress import ProgressHook
 from scheduler.solver.solve import RulePenalty, SolveParams, SolveResult, solve
 
-#: Most doctors packed into one block: the size of hospital CP-SAT solved within
-#: 0.1% of the coverage bound in 30 s (benchmarks/results/solver_coverage.md).
-MAX_BLOCK_DOCTORS = 60
+#: Most doctors packed into one block. On the generated 400-doctor week (60 s) blocks of at
+#: most 30 doctors left 2 patients unserved beyond the bound, blocks of 60 left 86: small
+#: blocks are solved close to their bound in a few seconds each.
+MAX_BLOCK_DOCTORS = 30
 #: Hospitals with more doctors than this are solved by blocks (:func:`solve_scenario`):
 #: in benchmarks/results/performance_hospitals.md the whole model did better at 200
 #: doctors and far worse at 400.
@@ -154,9 +155,10 @@ def _work_keys(assignments: list[Assignment]) -> dict[WorkKey, bool]:
     return {(a.doctor_id, a.date, a.session_id, a.site_id): True for a in assignments}
 
 
-def _hinted_whole(scenario: Scenario, assignments: list[Assignment], params: SolveParams) -> SolveResult:
-    """The whole model, warm-started from ``assignments``."""
-    return solve(build_model(scenario), params, warm_start=_work_keys(assignments))
+def _hinted_whole(scenario: Scenario, assignments: list[Assignment], params: SolveParams,
+                  deadline: float) -> SolveResult:
+    """The whole model, warm-started from ``assignments``, by ``deadline``."""
+    return solve(build_model(scenario), params, warm_start=_work_keys(assignments), deadline=deadline)
 
 
 Cell = tuple[str, dt.date, str]  # site, date, session
@@ -241,6 +243,39 @@ def _over_allotment(roster: list[Assignment], use: dict[Cell, int], allotted: di
     return {(a.doctor_id, a.date) for a in roster if (a.site_id, a.date, a.session_id) in over}
 
 
+def cut_to_allotment(scenario: Scenario, roster: list[Assignment], allotted: dict[Cell, int]) -> list[Assignment]:
+    """A block's roster without the sessions that take more shared rooms than ``allotted``:
+    in each such cell, from the department furthest beyond its own rooms, the session with
+    the fewest slots (then the highest doctor id) goes, until the block fits. Joint-clinic
+    sessions stay. The cut may break a minimum (contracted sessions); :func:`solve` then
+    repairs it (``warm_free``)."""
+    own: dict[tuple[str, str], int] = defaultdict(int)
+    for room in scenario.rooms:
+        if room.department is not None:
+            own[(room.site_id, room.department)] += 1
+    by_cell: dict[Cell, list[Assignment]] = defaultdict(list)
+    for a in roster:
+        by_cell[(a.site_id, a.date, a.session_id)].append(a)
+    dropped: set[int] = set()
+    for cell, sessions in by_cell.items():
+        per_department: dict[str, list[Assignment]] = defaultdict(list)
+        for a in sessions:
+            if a.clinic != "mdt":
+                per_department[a.department].append(a)
+        beyond = {d: len(s) - own[(cell[0], d)] for d, s in per_department.items()}
+        used = sum(max(0, n) for n in beyond.values()) + len({a.room_id for a in sessions if a.clinic == "mdt"})
+        while used > allotted.get(cell, 0):
+            department = max(sorted(beyond), key=lambda d: beyond[d])
+            if beyond[department] <= 0:
+                break
+            victim = max(per_department[department], key=lambda a: (-a.slots, a.doctor_id))
+            per_department[department].remove(victim)
+            dropped.add(id(victim))
+            beyond[department] -= 1
+            used -= 1
+    return [a for a in roster if id(a) not in dropped]
+
+
 def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors: int = MAX_BLOCK_DOCTORS,
                      warm_start: Mapping[WorkKey, bool] | None = None) -> SolveResult:
     """Solve department blocks apart and join them (see the module docstring).
@@ -250,10 +285,11 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     up to the served bound of the whole, and, penalties being >= 0, the unserved
     patients they leave to a bound of the full objective. Round 2 allots the shared
     rooms (:func:`allot_shared_rooms`) and solves every block again, both phases,
-    within its allotment, warm-started from its round-1 roster: decisions are kept
-    except, on the days a doctor sat in a shared room beyond the allotment, that
-    doctor's (a repair, :func:`_over_allotment`). The blocks' rosters then fit the
-    sites' shared rooms together.
+    within its allotment, warm-started from its round-1 roster cut down to the
+    allotment (:func:`cut_to_allotment`), or, if the cut breaks a rule, from the
+    round-1 roster with the decisions of the doctor-days beyond the allotment left
+    free (:func:`_over_allotment`). The blocks' rosters then fit the sites' shared
+    rooms together.
 
     ``params.time_limit_s`` is the wall time of the whole call, model building
     included: round 1 gets :data:`ROUND1_SHARE` of it, round 2 the rest but
@@ -295,7 +331,7 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     final = []
     for i, (block, (p, deadline)) in enumerate(zip(blocks, schedule(share, now, weights), strict=True)):
         moved = _over_allotment(rosters[i], uses[i], allotted[i])
-        hint = _work_keys(rosters[i]) if relaxed[i].roster is not None else None
+        hint = _work_keys(cut_to_allotment(scenario, rosters[i], allotted[i])) if relaxed[i].roster else None
         free = {key for key in _block_keys(scenario, block) if (key[0], key[1]) in moved}
         final.append(_solve_block(scenario, block, p, deadline, allotted[i], hint, free))
     rosters = [list(r.roster.assignments) if r.roster is not None else [] for r in final]
@@ -303,7 +339,7 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     if seated is None or any(r.roster is None for r in final):
         remaining = max(limit * RESERVE_SHARE, limit - (time.perf_counter() - started))
         return _hinted_whole(scenario, [a for roster in rosters for a in roster],
-                             dataclasses.replace(params, time_limit_s=remaining))
+                             dataclasses.replace(params, time_limit_s=remaining), started + limit)
     bound = _sum([r.best_bound for r in relaxed])
     served_bound = int(sum(r.served_bound or 0 for r in relaxed))
     reproducible = all(r.reproducible for r in relaxed + final)

@@ -177,8 +177,8 @@ def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook
     ``warm_start`` (work decision -> worked; decisions not named are not worked), if given
     and if it obeys every hard rule, is completed into a full first solution
     (:func:`~scheduler.solver.warm_start.complete_hint`, :data:`WARM_START_SHARE` of the
-    coverage phase's budget) that phase 1 starts from; the decisions in ``warm_free`` are
-    left for the completion to choose (a repair: the hint may break a rule there).
+    coverage phase's budget) that phase 1 starts from; if it cannot be completed as it is,
+    the decisions in ``warm_free`` are left for a second completion to choose (a repair).
     ``deadline`` (a ``time.perf_counter()`` value) caps every phase's wall time; a phase it
     cuts short makes the result not ``reproducible``. ``coverage_only`` stops after phase 1:
     the roster is phase 1's, the bound the unserved patients' weight alone (penalties >= 0).
@@ -196,14 +196,17 @@ def solve(roster_model: RosterModel, params: SolveParams, progress: ProgressHook
     per_patient, lead_most = _coverage_objective(roster_model)
     phase1_limit = params.time_limit_s * (1.0 if coverage_only else COVERAGE_PHASE_SHARE)
     if warm_start is not None:
-        free = set(warm_free)
-        fixed = {var.Index(): int(warm_start.get(key, False))
-                 for key, var in roster_model.ctx.works.items() if key not in free}
-        budget = phase1_limit * WARM_START_SHARE * DETERMINISTIC_S_PER_S
-        values = complete_hint(model, fixed, budget, params.workers, params.seed,
-                               _wall_cap(phase1_limit * WARM_START_SHARE, deadline))
-        if values is not None:
-            apply_hint(model, values)
+        free: set[WorkKey] = set()
+        for retry in ((), warm_free) if warm_free else ((),):
+            free |= set(retry)
+            fixed = {var.Index(): int(warm_start.get(key, False))
+                     for key, var in roster_model.ctx.works.items() if key not in free}
+            budget = phase1_limit * WARM_START_SHARE * DETERMINISTIC_S_PER_S
+            values = complete_hint(model, fixed, budget, params.workers, params.seed,
+                                   _wall_cap(phase1_limit * WARM_START_SHARE, deadline))
+            if values is not None:
+                apply_hint(model, values)
+                break
     phase1 = _solver(params, phase1_limit, deadline)
     status1 = phase1.Solve(model, phase_callback(phase1, "coverage", progress))
     if status1 == cp_model.INFEASIBLE:
