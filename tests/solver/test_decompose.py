@@ -116,3 +116,63 @@ def test_roster_command_decomposes_hospital_wide_weeks(monkeypatch) -> None:
     result = roster_scenario(scenario, PARAMS)
     assert blocks_solved and result.roster is not None
     assert check_roster(scenario, result.roster) == []
+
+
+def test_cut_to_allotment_drops_the_smallest_session_beyond_the_rooms() -> None:
+    """Two MED doctors, one MED room, no shared room allotted: the session with fewer
+    slots goes; with the shared room allotted both stay."""
+    from scheduler.model import Assignment
+    from scheduler.solver.decompose import cut_to_allotment, shared_rooms_used
+
+    scenario = _scenario((Room("MAIN", "M1", "MED"), Room("MAIN", "M2", None)))
+    roster = [Assignment(MONDAY, "AM", "MAIN", room, "MED", doctor, "general", 480, 720, slots, slots)
+              for doctor, room, slots in (("D1", "M1", 20), ("D2", "M2", 12))]
+    cell = ("MAIN", MONDAY, "AM")
+    assert shared_rooms_used(scenario, roster) == {cell: 1}
+    assert [a.doctor_id for a in cut_to_allotment(scenario, roster, {cell: 0})] == ["D1"]
+    assert cut_to_allotment(scenario, roster, {cell: 1}) == roster
+
+
+def test_bound_holds_for_rosters_serving_fewer_than_phase_one() -> None:
+    """Phase 2 bounds only rosters serving at least phase 1's count; a roster serving one
+    fewer can be cheaper when penalties outweigh a patient, so the bound is capped there."""
+    from scheduler.solver.solve import _full_objective_bound
+
+    assert _full_objective_bound(5_300.0, 1000, 100, 98) == 3_000.0  # 3 unserved, no penalty
+    assert _full_objective_bound(2_500.0, 1000, 100, 98) == 2_500.0
+
+
+def test_decomposed_bound_is_below_the_whole_optimum_when_blocks_contend() -> None:
+    """Every department wants both shared rooms on the same morning: the bound (the relaxed
+    blocks' coverage plus the sessions that coverage needs) stays at most the proven optimum,
+    and the joined roster fits the rooms."""
+    doctors = tuple(make_doctor(f"D{i}", department=dept, sites=("MAIN",))
+                    for i, dept in enumerate(("MED", "MED", "MED", "SUR", "SUR", "SUR")))
+    rooms = (Room("MAIN", "M1", "MED"), Room("MAIN", "S1", "SUR"), Room("MAIN", "X1", None), Room("MAIN", "X2", None))
+    scenario = make_scenario(
+        doctors=doctors, rooms=rooms, days=1, opening={"weekday": ("AM",)}, targets=Targets(booking_window_days=0),
+        demand=[DemandForecast(MONDAY, "MAIN", "MED", 60), DemandForecast(MONDAY, "MAIN", "SUR", 50)],
+    )
+    decomposed = solve_decomposed(scenario, PARAMS, max_block_doctors=3)
+    whole = solve(build_model(scenario), PARAMS)
+    assert whole.status == "optimal"
+    assert check_roster(scenario, decomposed.roster) == []
+    assert decomposed.best_bound <= whole.objective + 1e-6 <= decomposed.objective + 1e-6
+    assert decomposed.served <= whole.served <= decomposed.served_bound
+
+
+def test_decomposed_solve_takes_a_warm_start(monkeypatch) -> None:
+    """A warm start reaches the blocks: last week's roster gives a checked roster as good as cold."""
+    import scheduler.solver.decompose as decompose
+
+    scenario = _scenario((Room("MAIN", "M1", "MED"), Room("MAIN", "M2", None), Room("MAIN", "M3", None)))
+    monkeypatch.setattr(decompose, "DECOMPOSE_ABOVE_DOCTORS", 1)
+    monkeypatch.setattr(decompose, "MAX_BLOCK_DOCTORS", 2)
+    cold = solve_scenario(scenario, PARAMS)
+    hint = {(a.doctor_id, a.date, a.session_id, a.site_id): True for a in cold.roster.assignments}
+    seen = []
+    real = decompose.solve
+    monkeypatch.setattr(decompose, "solve", lambda *a, **k: seen.append(k.get("warm_start")) or real(*a, **k))
+    warm = solve_scenario(scenario, PARAMS, warm_start=hint)
+    assert any(seen) and warm.objective == cold.objective
+    assert check_roster(scenario, warm.roster) == []
