@@ -47,7 +47,7 @@ class ComparisonResult:
     headline: str  #: which scenario serves more patients inside the booking window, by how much
     label_a: str = "A"
     label_b: str = "B"
-    lead_time: str = ""  #: which scenario books sooner, by how much
+    lead_time: str = ""  #: which scenario books sooner, by how much (see :func:`lead_time_line`)
 
 
 def compare_simulations(
@@ -85,18 +85,34 @@ def compare_simulations(
     return ComparisonResult(table, headline, label_a, label_b, lead)
 
 
+#: Mean booking lead-time KPIs the lead-time line reads, with the words naming each; the first
+#: that both simulations report is used. The rolling booking simulation's (``weeks_*``, reported
+#: when ``simulation.booking.weeks > 0``) is the booking-to-visit time of a steady state over
+#: weeks, so it comes before the one-week day simulator's.
+LEAD_TIME_KPIS = (
+    ("weeks_lead_days_mean", "Booking lead time (booking over weeks)"),
+    ("booking_lead_days_mean", "Booking lead time"),
+)
+
+
 def lead_time_line(rep_a: pd.DataFrame, rep_b: pd.DataFrame) -> str:
-    """One line on the mean booking lead time: which scenario books sooner, with the paired interval."""
-    if "booking_lead_days_mean" not in rep_a or "booking_lead_days_mean" not in rep_b:
+    """One line on the mean booking lead time: which scenario books sooner, with the paired interval.
+
+    It reads the first KPI of :data:`LEAD_TIME_KPIS` that both simulations report, so with the
+    booking simulation over weeks on in both it compares ``weeks_lead_days_mean``.
+    """
+    chosen = next(((kpi, words) for kpi, words in LEAD_TIME_KPIS if kpi in rep_a and kpi in rep_b), None)
+    if chosen is None:
         return ""
-    diff, half = mean_ci95(rep_b["booking_lead_days_mean"] - rep_a["booking_lead_days_mean"])
+    kpi, words = chosen
+    diff, half = mean_ci95(rep_b[kpi] - rep_a[kpi])
     if math.isnan(diff):
         return ""
     if abs(diff) <= half:
-        return f"Booking lead time: no measurable difference (B - A = {diff:+.2f} ± {half:.2f} days)."
+        return f"{words}: no measurable difference (B - A = {diff:+.2f} ± {half:.2f} days)."
     shorter = "B" if diff < 0 else "A"
     return (
-        f"Booking lead time: {shorter} books patients {abs(diff):.2f} ± {half:.2f} days sooner on average "
+        f"{words}: {shorter} books patients {abs(diff):.2f} ± {half:.2f} days sooner on average "
         f"(B - A = {diff:+.2f} days, 95% interval)."
     )
 

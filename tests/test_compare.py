@@ -75,6 +75,35 @@ def test_lead_time_line_names_the_sooner_scenario() -> None:
     assert result.lead_time in comparison_markdown(result)
 
 
+def test_lead_time_line_uses_booking_over_weeks_when_both_report_it() -> None:
+    """With the booking simulation over weeks on (``weeks_lead_days_mean`` reported), the line
+    compares that lead time, not the one-week day simulator's, which here points the other way."""
+    a, b = fake_result([0.5, 0.6, 0.7]), fake_result([0.5, 0.6, 0.7])
+    a.per_replication["booking_lead_days_mean"] = [3.0, 3.2, 3.4]
+    b.per_replication["booking_lead_days_mean"] = [2.5, 2.7, 2.9]
+    a.per_replication["weeks_lead_days_mean"] = [6.0, 7.0, 8.0]
+    b.per_replication["weeks_lead_days_mean"] = [7.5, 8.5, 9.5]
+    result = compare_simulations(a, b)
+    assert result.lead_time == (
+        "Booking lead time (booking over weeks): A books patients 1.50 ± 0.00 days sooner on average "
+        "(B - A = +1.50 days, 95% interval)."
+    )
+    assert result.lead_time in comparison_markdown(result)
+    b.per_replication["weeks_lead_days_mean"] = [6.2, 6.8, 8.1]  # paired differences +0.2, -0.2, +0.1
+    assert compare_simulations(a, b).lead_time.startswith(
+        "Booking lead time (booking over weeks): no measurable difference (B - A = +0.03")
+
+
+def test_lead_time_line_falls_back_to_the_day_simulator_when_one_side_has_no_weeks() -> None:
+    """Only A ran the booking over weeks: the line compares the lead time both report."""
+    a, b = fake_result([0.5, 0.6, 0.7]), fake_result([0.5, 0.6, 0.7])
+    a.per_replication["booking_lead_days_mean"] = [3.0, 3.2, 3.4]
+    b.per_replication["booking_lead_days_mean"] = [2.5, 2.7, 2.9]
+    a.per_replication["weeks_lead_days_mean"] = [6.0, 7.0, 8.0]
+    assert compare_simulations(a, b).lead_time.startswith("Booking lead time: B books patients 0.50")
+    assert compare_simulations(fake_result([0.5]), fake_result([0.5])).lead_time == ""
+
+
 def test_compare_uses_common_random_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """B differs from A only in its simulation seed, and both get the same roster (solved
     once): compare simulates both with A's seed, so every paired difference is exactly zero."""
@@ -98,3 +127,6 @@ def test_compare_uses_common_random_numbers(tmp_path: Path, monkeypatch: pytest.
     assert run_a.simulation.kpis["replications"] == run_b.simulation.kpis["replications"] == 3
     assert (result.table["b_minus_a"].abs() < 1e-12).all()
     assert result.headline.startswith("Neither scenario")
+    # tiny books over weeks (the default): the lead-time line reads that simulation's lead time
+    assert "weeks_lead_days_mean" in run_a.simulation.per_replication
+    assert result.lead_time.startswith("Booking lead time (booking over weeks): no measurable difference")
