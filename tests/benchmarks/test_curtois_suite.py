@@ -1,0 +1,41 @@
+"""The Curtois & Qu suite runs the command line on an instance folder and checks each roster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import curtois_suite
+
+TINY = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=7,2400,960,4,2,2,1
+
+SECTION_SHIFT_ON_REQUESTS
+A,2,D,2
+
+SECTION_COVER
+""" + "".join(f"{d},D,1,100,1\n" for d in range(7))
+
+
+def test_suite_row_and_report(tmp_path: Path) -> None:
+    """One fresh-process solve per instance; the row carries the command's objective and the
+    evaluator's verdict, and the report files are written."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "Instance1.txt").write_text(TINY.replace("\n", "\r\n"))
+    out = tmp_path / "out"
+    assert curtois_suite.main(["--instances", "1", "--time-limit", "5", "--workers", "1",
+                               "--folder", str(folder), "--out", str(out)]) == 0
+    row = curtois_suite.run_instance(1, 5, 1, 1, None, folder)
+    # 7 days, one shift a day wanted, at most 4 in a row and 5 shifts (2400 min): 2 days uncovered
+    assert row["status"] == "optimal" and row["objective"] == row["bound"] == 200
+    assert row["evaluator_feasible"] and row["evaluator_objective"] == 200
+    assert row["reached_best_known"] == (200 <= curtois_suite.BEST_KNOWN[1])
+    text = (out / "performance_curtois_suite.md").read_text()
+    assert "| 1 |" in text and (out / "performance_curtois_suite.csv").exists()
