@@ -245,3 +245,33 @@ def test_requests_of_the_last_measured_day_may_book_after_the_measured_weeks() -
     out = engine.run()
     # Sunday to Tuesday finds nothing; on Tuesday it books the next Thursday (day 10)
     assert list(zip(out.request_day, out.request_lead, out.request_wait, strict=True)) == [(6, 2, 4)]
+
+
+def test_followups_book_held_slots_on_the_due_day_then_open_ones() -> None:
+    """A follow-up booked in clinic goes to the day nearest its due day (14 days), into that day's
+    follow-up held slots first and only then into an open slot, although slots are free 7 days ahead."""
+    from scheduler.sim.rolling import FOLLOWUP, _Engine
+    from scheduler.sim.weeks_plan import FOLLOWUP_HELD, OPEN
+
+    doc = doctor("D1")
+    demand = (DemandForecast(MONDAY, "MAIN", "MED", 10, followup_share=1.0),)
+    settings = basic_flow(booking=BookingSettings(weeks=3, warmup_weeks=0))
+    scenario = make_scenario(demand=demand, doctors=(doc,), days=7, simulation=settings,
+                             targets=Targets(followup_booking_rate=1.0))
+    roster = Roster(tuple(assignment(scenario, doc, MONDAY + dt.timedelta(days=k), slots=4, open_slots=2)
+                          for k in range(7)))
+    plan = build_weeks_plan(scenario, roster)
+    assert {(s.open, s.followup_held) for s in plan.sessions} == {(2, 2)}
+    engine = _Engine(plan, seed=1, replication=0)
+    monday = next(i for i, s in enumerate(plan.sessions) if s.day == 0)
+    for _ in range(3):
+        engine.push(plan.sessions[monday].start + 30, FOLLOWUP, (monday,))
+    out = engine.run()
+    assert out.followup_booked[:3] == [True, True, True]
+    assert set(out.visit_lead) == {14}  # the visits' own follow-ups too
+    due = next(i for i, s in enumerate(plan.sessions) if s.day == 14)
+    taken = {channel: sum(engine.taken[k] for k, (session, c) in enumerate(
+        zip(plan.slot_session, plan.slot_channel, strict=True)) if session == due and c == channel)
+        for channel in (OPEN, FOLLOWUP_HELD)}
+    assert taken == {FOLLOWUP_HELD: 2, OPEN: 1}
+    assert not any(engine.taken[k] for k, session in enumerate(plan.slot_session) if plan.sessions[session].day < 14)
