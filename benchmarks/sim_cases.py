@@ -9,8 +9,8 @@ import random
 
 import numpy as np
 
+from scheduler.handbuilt import every_session_roster, handbuilt_scenario
 from scheduler.model import (
-    Assignment,
     BookingSettings,
     DemandForecast,
     Department,
@@ -22,8 +22,6 @@ from scheduler.model import (
     SessionTemplate,
     SimulationSettings,
     Site,
-    SolverSettings,
-    Targets,
 )
 from scheduler.slots import session_slots
 
@@ -91,39 +89,28 @@ def hospital_week(visits_per_day: int = 5000, sites: int = 3, days: int = 7) -> 
                 title = "chief" if k % 5 == 4 else "attending"
                 doctors.append(Doctor(f"{site}-{name}-{k:02d}", f"{name} {k}", name, title, (site,), 14, False, True))
     settings = SimulationSettings(booking=BookingSettings(weeks=0))
-    scenario = Scenario(
+    scenario = handbuilt_scenario(
         name=f"hospital week, {visits_per_day} visits a day",
         start_date=MONDAY,
         days=days,
         sessions=(AM, PM),
-        opening={"weekday": ("AM", "PM"), "saturday": ("AM", "PM"), "sunday": ("AM", "PM"), "holiday": ()},
-        holidays=frozenset(),
         rules=Rules(max_sessions_per_week=14),
-        targets=Targets(),
-        solver=SolverSettings(),
         simulation=settings,
         sites={s: Site(s, s, "tertiary") for s in site_ids},
-        travel_min={},
         rooms=tuple(Room(d.home_site, d.doctor_id, d.department) for d in doctors),
         departments=departments,
-        doctors=tuple(doctors),
-        unavailability=(),
-        demand=tuple(
+        doctors=doctors,
+        demand=(
             DemandForecast(MONDAY + dt.timedelta(days=day), site, name, round(demand_per_cell), expert_share=0.2)
             for day in range(days) for site in site_ids for name in departments
         ),
     )
-    assignments = []
-    for day in range(days):
-        date = MONDAY + dt.timedelta(days=day)
-        for session in (AM, PM):
-            for d in doctors:
-                slots = session_slots(session, departments[d.department], d.clinic)
-                open_slots = slots if d.clinic == "general" else math.ceil(slots / 2)
-                assignments.append(Assignment(date, session.session_id, d.home_site, d.doctor_id, d.department,
-                                              d.doctor_id, d.clinic, session.start_min, session.end_min, slots,
-                                              open_slots))
-    return scenario, Roster(tuple(assignments))
+
+    def slots(doctor: Doctor, session: SessionTemplate) -> tuple[int, int]:
+        total = session_slots(session, departments[doctor.department], doctor.clinic)
+        return total, (total if doctor.clinic == "general" else math.ceil(total / 2))
+
+    return scenario, every_session_roster(scenario, slots)
 
 
 def with_settings(scenario: Scenario, **settings: object) -> Scenario:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from scheduler.handbuilt import handbuilt_scenario
 from scheduler.model import (
     Assignment,
     DemandForecast,
@@ -49,7 +50,6 @@ from scheduler.model import (
     SessionTemplate,
     SimulationSettings,
     Site,
-    SolverSettings,
     Targets,
     Unavailability,
 )
@@ -73,13 +73,15 @@ def hhmm(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+#: The default sessions: morning, afternoon and evening.
+AM = SessionTemplate("AM", hhmm("08:00"), hhmm("12:00"), evening=False)
+PM = SessionTemplate("PM", hhmm("13:30"), hhmm("17:30"), evening=False)
+EVE = SessionTemplate("EVE", hhmm("18:00"), hhmm("21:00"), evening=True)
+
+
 def default_sessions() -> tuple[SessionTemplate, ...]:
     """``AM`` 08:00-12:00, ``PM`` 13:30-17:30 and evening ``EVE`` 18:00-21:00."""
-    return (
-        SessionTemplate("AM", hhmm("08:00"), hhmm("12:00"), evening=False),
-        SessionTemplate("PM", hhmm("13:30"), hhmm("17:30"), evening=False),
-        SessionTemplate("EVE", hhmm("18:00"), hhmm("21:00"), evening=True),
-    )
+    return (AM, PM, EVE)
 
 
 def default_opening() -> dict[str, tuple[str, ...]]:
@@ -167,6 +169,7 @@ def make_scenario(
     holidays: Iterable[dt.date] = (),
     rules: Rules | None = None,
     targets: Targets | None = None,
+    simulation: SimulationSettings | None = None,
     sites: Mapping[str, Site] | None = None,
     travel: Mapping[tuple[str, str], int] | None = None,
     rooms: Iterable[Room] | None = None,
@@ -180,28 +183,28 @@ def make_scenario(
 
     ``travel`` is given one direction per pair and filled symmetrically; the
     default is MAIN <-> EAST in :data:`TRAVEL_MIN` minutes. Pass ``travel={}``
-    for sites with no travel entry.
+    for sites with no travel entry. ``doctors`` defaults to :func:`default_doctors`
+    only when not given (``doctors=()`` gives a scenario with no doctors).
     """
     travel_pairs = {("MAIN", "EAST"): TRAVEL_MIN} if travel is None else travel
-    return Scenario(
+    return handbuilt_scenario(
         name=name,
         start_date=start_date,
         days=days,
-        sessions=tuple(sorted(sessions or default_sessions(), key=lambda s: s.start_min)),
-        opening={k: tuple(v) for k, v in (opening or default_opening()).items()},
-        holidays=frozenset(holidays),
-        rules=rules or Rules(),
-        targets=targets or Targets(),
-        solver=SolverSettings(),
-        simulation=SimulationSettings(),
-        sites=dict(sites or default_sites()),
+        sessions=sorted(sessions or default_sessions(), key=lambda s: s.start_min),
+        opening=opening or default_opening(),
+        holidays=holidays,
+        rules=rules,
+        targets=targets,
+        simulation=simulation,
+        sites=sites or default_sites(),
         travel_min=symmetric_travel(travel_pairs),
-        rooms=tuple(rooms or default_rooms()),
-        departments=dict(departments or default_departments()),
-        doctors=tuple(doctors or default_doctors()),
-        unavailability=tuple(unavailability),
-        demand=tuple(demand),
-        requests=tuple(requests),
+        rooms=rooms or default_rooms(),
+        departments=departments or default_departments(),
+        doctors=default_doctors() if doctors is None else doctors,
+        unavailability=unavailability,
+        demand=demand,
+        requests=requests,
     )
 
 

@@ -13,8 +13,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from scheduler.handbuilt import every_session_roster, handbuilt_scenario
 from scheduler.model import (
-    Assignment,
     BookingSettings,
     DemandForecast,
     Department,
@@ -26,8 +26,6 @@ from scheduler.model import (
     SessionTemplate,
     SimulationSettings,
     Site,
-    SolverSettings,
-    Targets,
 )
 
 #: The date of every textbook case (a Monday).
@@ -114,32 +112,21 @@ def textbook_case(
         replications=replications, seed=seed, arrivals="walk_in", flow="consult_only",
         consult_distribution=distribution, no_show_rate=0.0, booking=BookingSettings(weeks=0),
     )
-    scenario = Scenario(
+    scenario = handbuilt_scenario(
         name=f"M/{distribution[0].upper()}/{servers}, load {utilisation:g}, {session_min} min",
         start_date=TEXTBOOK_DATE,
         days=1,
         sessions=(session,),
-        opening={"weekday": ("S",), "saturday": ("S",), "sunday": ("S",), "holiday": ()},
-        holidays=frozenset(),
         rules=Rules(max_sessions_per_week=14),
-        targets=Targets(),
-        solver=SolverSettings(),
         simulation=settings,
         sites={"MAIN": Site("MAIN", "Main", "secondary")},
-        travel_min={},
         rooms=tuple(Room("MAIN", f"R{k + 1:03d}", "MED") for k in range(servers)),
         departments={"MED": department},
         doctors=doctors,
-        unavailability=(),
         demand=(DemandForecast(TEXTBOOK_DATE, "MAIN", "MED", round(arrival_rate * session_min)),),
     )
     slots = max(1, int(session_min // consult_min))
-    roster = Roster(tuple(
-        Assignment(TEXTBOOK_DATE, "S", "MAIN", f"R{k + 1:03d}", "MED", d.doctor_id, "general",
-                   session.start_min, session.end_min, slots, slots)
-        for k, d in enumerate(doctors)
-    ))
-    return scenario, roster
+    return scenario, every_session_roster(scenario, lambda doctor, session: (slots, slots))
 
 
 def case_arrival_rate(scenario: Scenario) -> float:

@@ -1,4 +1,11 @@
-"""Hand-built scenarios and rosters for the simulator's tests, straight from the dataclasses."""
+"""Hand-built scenarios and rosters for the simulator's tests: :mod:`builders` with the simulator's defaults.
+
+A simulator test scenario (:func:`make_scenario`) is one day from :data:`MONDAY`
+by default, with sessions ``AM`` and ``PM`` open every day, sites named by their
+ids with :data:`ROOMS_PER_SITE` rooms any department may use and no travel
+entries, department ``MED`` only, no doctors unless given, and the basic visit
+flow (:func:`basic_flow`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,10 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import builders
+from builders import AM, MONDAY, PM
+
+from scheduler.handbuilt import open_every_day
 from scheduler.model import (
     Assignment,
     DemandForecast,
@@ -13,23 +24,20 @@ from scheduler.model import (
     Doctor,
     Room,
     Roster,
-    Rules,
     Scenario,
     SessionTemplate,
     SimulationSettings,
     Site,
-    SolverSettings,
     Targets,
 )
-from scheduler.slots import booking_open_slots, session_slots
+
+__all__ = ["AM", "BASIC_FLOW", "DATA_DIR", "MONDAY", "PM", "ROOMS_PER_SITE", "assignment", "basic_flow",
+           "big_week", "doctor", "make_scenario", "one_doctor_case"]
 
 #: Shared calibration data (absent on some machines: tests marked ``data`` skip then).
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
-#: A Monday: first day of every test horizon.
-MONDAY = dt.date(2026, 11, 30)
-AM = SessionTemplate("AM", 8 * 60, 12 * 60, evening=False)
-PM = SessionTemplate("PM", 13 * 60 + 30, 17 * 60 + 30, evening=False)
-
+#: Rooms at each site of a simulator test scenario, ``<site>-0`` to ``<site>-39``.
+ROOMS_PER_SITE = 40
 
 #: Routing shares that reduce the visit flow to registration, consultation and one payment.
 BASIC_FLOW = {"lab_share": 0.0, "imaging_share": 0.0, "pharmacy_share": 0.0}
@@ -50,26 +58,19 @@ def make_scenario(
     simulation: SimulationSettings | None = None,
     targets: Targets | None = None,
 ) -> Scenario:
-    """A scenario with sessions AM and PM every day and the given tables."""
-    departments = departments or {"MED": Department("MED", 12.0, 20.0, None)}
-    return Scenario(
+    """A scenario with sessions AM and PM every day and the given tables (module docstring)."""
+    return builders.make_scenario(
         name="sim test",
-        start_date=MONDAY,
         days=days,
         sessions=(AM, PM),
-        opening={"weekday": ("AM", "PM"), "saturday": ("AM", "PM"), "sunday": ("AM", "PM"),
-                 "holiday": ()},
-        holidays=frozenset(),
-        rules=Rules(),
-        targets=targets or Targets(),
-        solver=SolverSettings(),
+        opening=open_every_day(("AM", "PM")),
+        targets=targets,
         simulation=simulation or basic_flow(),
         sites={s: Site(s, s, "secondary") for s in sites},
-        travel_min={},
-        rooms=tuple(Room(s, f"{s}-{k}", None) for s in sites for k in range(40)),
-        departments=departments,
+        travel={},
+        rooms=[Room(s, f"{s}-{k}", None) for s in sites for k in range(ROOMS_PER_SITE)],
+        departments=departments or {"MED": builders.default_departments()["MED"]},
         doctors=doctors,
-        unavailability=(),
         demand=demand,
     )
 
@@ -85,32 +86,20 @@ def assignment(
     slots: int | None = None,
     open_slots: int | None = None,
 ) -> Assignment:
-    """One roster row with slots from :mod:`scheduler.slots` unless given."""
-    dept = scenario.departments[doctor.department]
-    n = session_slots(session, dept, doctor.clinic) if slots is None else slots
+    """One roster row in room ``<site>-<room>``, slots from :mod:`scheduler.slots` unless given."""
     site = site_id or doctor.home_site
-    return Assignment(
-        date=date,
-        session_id=session.session_id,
-        site_id=site,
-        room_id=f"{site}-{room}",
-        department=doctor.department,
-        doctor_id=doctor.doctor_id,
-        clinic=doctor.clinic,
-        start_min=session.start_min,
-        end_min=session.end_min,
-        slots=n,
-        booking_open_slots=(
-            booking_open_slots(n, doctor.clinic, scenario.targets)
-            if open_slots is None else open_slots
-        ),
+    return builders.make_assignment(
+        scenario, doctor.doctor_id, date, session.session_id, site_id=site, room_id=f"{site}-{room}",
+        department=doctor.department, clinic=doctor.clinic, start_min=session.start_min, end_min=session.end_min,
+        slots=slots, booking_open_slots=open_slots,
     )
 
 
 def doctor(doctor_id: str, department: str = "MED", title: str = "attending",
            site: str = "MAIN") -> Doctor:
-    """A doctor at one site."""
-    return Doctor(doctor_id, doctor_id, department, title, (site,), 9, False, True)
+    """A doctor at one site, named by the id, who may work weekends but not evenings."""
+    return builders.make_doctor(doctor_id, name=doctor_id, department=department, title=title, sites=(site,),
+                                weekend=True)
 
 
 def one_doctor_case(
@@ -153,7 +142,7 @@ def big_week(doctors_per_site: int = 30, sites: tuple[str, ...] = ("MAIN", "EAST
         sessions = (AM,) if day == 5 else (() if day == 6 else (AM, PM))
         for session in sessions:
             for k, doc in enumerate(doctors):
-                rows.append(assignment(scenario, doc, date, session, room=k % 40))
+                rows.append(assignment(scenario, doc, date, session, room=k % ROOMS_PER_SITE))
     roster = Roster(tuple(rows))
     counts: dict[tuple[dt.date, str, str], int] = {}
     for a in rows:
