@@ -9,20 +9,8 @@ import random
 
 import numpy as np
 
-from scheduler.handbuilt import every_session_roster, handbuilt_scenario
-from scheduler.model import (
-    BookingSettings,
-    DemandForecast,
-    Department,
-    Doctor,
-    Room,
-    Roster,
-    Rules,
-    Scenario,
-    SessionTemplate,
-    SimulationSettings,
-    Site,
-)
+from scheduler.handbuilt import day_settings, every_session_roster, handbuilt_scenario
+from scheduler.model import DemandForecast, Department, Doctor, Room, Roster, Rules, Scenario, SessionTemplate, Site
 from scheduler.slots import session_slots
 
 
@@ -88,14 +76,13 @@ def hospital_week(visits_per_day: int = 5000, sites: int = 3, days: int = 7) -> 
             for k in range(needed):
                 title = "chief" if k % 5 == 4 else "attending"
                 doctors.append(Doctor(f"{site}-{name}-{k:02d}", f"{name} {k}", name, title, (site,), 14, False, True))
-    settings = SimulationSettings(booking=BookingSettings(weeks=0))
     scenario = handbuilt_scenario(
         name=f"hospital week, {visits_per_day} visits a day",
         start_date=MONDAY,
         days=days,
         sessions=(AM, PM),
         rules=Rules(max_sessions_per_week=14),
-        simulation=settings,
+        simulation=day_settings(),
         sites={s: Site(s, s, "tertiary") for s in site_ids},
         rooms=tuple(Room(d.home_site, d.doctor_id, d.department) for d in doctors),
         departments=departments,

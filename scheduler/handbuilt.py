@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from scheduler.model import (
     Assignment,
+    BookingSettings,
     DemandForecast,
     Department,
     Doctor,
@@ -30,6 +31,12 @@ from scheduler.model import (
     Targets,
     Unavailability,
 )
+
+
+def day_settings(**settings: object) -> SimulationSettings:
+    """Simulation settings with the booking simulation over weeks off (``booking.weeks: 0``):
+    the clinic days alone. ``settings`` replace other defaults."""
+    return SimulationSettings(booking=BookingSettings(weeks=0), **settings)  # type: ignore[arg-type]
 
 
 def open_every_day(session_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:

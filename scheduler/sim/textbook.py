@@ -13,20 +13,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from scheduler.handbuilt import every_session_roster, handbuilt_scenario
-from scheduler.model import (
-    BookingSettings,
-    DemandForecast,
-    Department,
-    Doctor,
-    Room,
-    Roster,
-    Rules,
-    Scenario,
-    SessionTemplate,
-    SimulationSettings,
-    Site,
-)
+from scheduler.handbuilt import day_settings, every_session_roster, handbuilt_scenario
+from scheduler.model import DemandForecast, Department, Doctor, Room, Roster, Rules, Scenario, SessionTemplate, Site
 
 #: The date of every textbook case (a Monday).
 TEXTBOOK_DATE = dt.date(2026, 11, 30)
@@ -108,9 +96,9 @@ def textbook_case(
         Doctor(f"D{k + 1:03d}", f"Doctor {k + 1}", "MED", "attending", ("MAIN",), 14, False, True)
         for k in range(servers)
     )
-    settings = SimulationSettings(
+    settings = day_settings(
         replications=replications, seed=seed, arrivals="walk_in", flow="consult_only",
-        consult_distribution=distribution, no_show_rate=0.0, booking=BookingSettings(weeks=0),
+        consult_distribution=distribution, no_show_rate=0.0,
     )
     scenario = handbuilt_scenario(
         name=f"M/{distribution[0].upper()}/{servers}, load {utilisation:g}, {session_min} min",
