@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
 from itertools import count
-from typing import Any
+from typing import Any, NamedTuple
 
 from scheduler.sim.disciplines import QueueDiscipline, booked_first
 
@@ -210,6 +210,59 @@ class _Station:
         then(i)
 
 
+class _DoctorQueues(NamedTuple):
+    """The consultation queues of a site-day and their doctors' state, as both event loops start."""
+
+    finish: list[float]  #: per doctor-session: when they left [min] (NaN until then)
+    busy: list[float]  #: per doctor-session: consultation minutes so far [min]
+    state: list[int]  #: per doctor-session: 0 before start, 1 idle, 2 consulting, 3 gone
+    own: list[deque[int]]  #: per doctor-session: its booked patients waiting
+    walk: list[deque[int]]  #: per walk-in group: walk-ins waiting
+    doctor_logs: list[QueueLog]  #: per doctor-session: (time, length) of its own queue
+    group_logs: list[QueueLog]  #: per walk-in group: (time, length) of its queue
+    own_pending: list[int]  #: per doctor-session: booked patients yet to join its queue
+    walk_pending: list[int]  #: per walk-in group: walk-ins yet to join its queue
+    active: list[int]  #: per walk-in group: its doctors not gone
+    members: list[list[int]]  #: per walk-in group: its doctor-sessions
+    consult_mean: list[float]  #: per doctor-session: mean consultation time [min]
+    group_of_doctor: list[int]  #: per doctor-session: its walk-in group
+    ends: list[float]  #: per doctor-session: session end [min]
+
+
+def _doctor_queues(doctors: Sequence[DayDoctor], patients: DayPatients, groups: int) -> _DoctorQueues:
+    """Empty queues, every patient pending, no doctor started yet."""
+    n_doctors = len(doctors)
+    own_pending = [0] * n_doctors
+    walk_pending = [0] * groups
+    active = [0] * groups
+    members: list[list[int]] = [[] for _ in range(groups)]
+    for d, doc in enumerate(doctors):
+        members[doc.group].append(d)
+        active[doc.group] += 1
+    doctor_of, group_of = patients.doctor, patients.group
+    for k in range(len(patients)):
+        if doctor_of[k] >= 0:
+            own_pending[doctor_of[k]] += 1
+        else:
+            walk_pending[group_of[k]] += 1
+    return _DoctorQueues(
+        finish=[math.nan] * n_doctors,
+        busy=[0.0] * n_doctors,
+        state=[0] * n_doctors,
+        own=[deque() for _ in doctors],
+        walk=[deque() for _ in range(groups)],
+        doctor_logs=[[] for _ in doctors],
+        group_logs=[[] for _ in range(groups)],
+        own_pending=own_pending,
+        walk_pending=walk_pending,
+        active=active,
+        members=members,
+        consult_mean=[doc.consult_min for doc in doctors],
+        group_of_doctor=[doc.group for doc in doctors],
+        ends=[doc.end_min for doc in doctors],
+    )
+
+
 def simulate_day(
     doctors: Sequence[DayDoctor],
     patients: DayPatients,
@@ -250,31 +303,10 @@ def simulate_day(
     served_by = [-1] * n
     returning = [False] * n
     results_ready = [0.0] * n
-    n_doctors = len(doctors)
-    finish = [nan] * n_doctors
-    busy = [0.0] * n_doctors
-    state = [0] * n_doctors  # 0 before start, 1 idle, 2 consulting, 3 gone
-    own: list[deque[int]] = [deque() for _ in doctors]
-    walk: list[deque[int]] = [deque() for _ in range(groups)]
-    doctor_logs: list[QueueLog] = [[] for _ in doctors]
-    group_logs: list[QueueLog] = [[] for _ in range(groups)]
-    own_pending = [0] * n_doctors
-    walk_pending = [0] * groups
-    active = [0] * groups
-    members: list[list[int]] = [[] for _ in range(groups)]
+    (finish, busy, state, own, walk, doctor_logs, group_logs, own_pending, walk_pending, active, members,
+     consult_mean, group_of_doctor, ends) = _doctor_queues(doctors, patients, groups)
     longest = [0]
-    consult_mean = [doc.consult_min for doc in doctors]
-    group_of_doctor = [doc.group for doc in doctors]
-    ends = [doc.end_min for doc in doctors]
-    for d, doc in enumerate(doctors):
-        members[doc.group].append(d)
-        active[doc.group] += 1
     arrival, doctor_of, group_of = patients.arrival_min, patients.doctor, patients.group
-    for k in range(n):
-        if doctor_of[k] >= 0:
-            own_pending[doctor_of[k]] += 1
-        else:
-            walk_pending[group_of[k]] += 1
     consult_ratio, return_ratio = patients.consult_ratio, patients.return_ratio
     lab_min, imaging_min, pharmacy_min = patients.lab_min, patients.imaging_min, patients.pharmacy_min
     lab_tat, imaging_tat = patients.lab_turnaround_min, patients.imaging_turnaround_min
@@ -467,30 +499,9 @@ def _consultation_day(
     join, start, end = [nan] * n, [nan] * n, [nan] * n
     exit_min = [nan] * n
     served_by = [-1] * n
-    n_doctors = len(doctors)
-    finish = [nan] * n_doctors
-    busy = [0.0] * n_doctors
-    state = [0] * n_doctors  # 0 before start, 1 idle, 2 consulting, 3 gone
-    own: list[deque[int]] = [deque() for _ in doctors]
-    walk: list[deque[int]] = [deque() for _ in range(groups)]
-    doctor_logs: list[QueueLog] = [[] for _ in doctors]
-    group_logs: list[QueueLog] = [[] for _ in range(groups)]
-    own_pending = [0] * n_doctors
-    walk_pending = [0] * groups
-    active = [0] * groups
-    members: list[list[int]] = [[] for _ in range(groups)]
-    consult_mean = [doc.consult_min for doc in doctors]
-    group_of_doctor = [doc.group for doc in doctors]
-    ends = [doc.end_min for doc in doctors]
-    for d, doc in enumerate(doctors):
-        members[doc.group].append(d)
-        active[doc.group] += 1
+    (finish, busy, state, own, walk, doctor_logs, group_logs, own_pending, walk_pending, active, members,
+     consult_mean, group_of_doctor, ends) = _doctor_queues(doctors, patients, groups)
     doctor_of, group_of, consult_ratio = patients.doctor, patients.group, patients.consult_ratio
-    for k in range(n):
-        if doctor_of[k] >= 0:
-            own_pending[doctor_of[k]] += 1
-        else:
-            walk_pending[group_of[k]] += 1
 
     heap: list[tuple[float, int, int, int, int]] = []
     for d, doc in enumerate(doctors):
@@ -498,7 +509,7 @@ def _consultation_day(
         heap.append((0.0 + doc.end_min, 2 * d + 1, _SESSION_END, d, -1))
     # arrivals one at a time in time order, with the sequence numbers they would have had
     # if all were scheduled now in patient order
-    first_arrival = 2 * n_doctors
+    first_arrival = 2 * len(doctors)
     times = [max(t, 0.0) for t in patients.arrival_min]
     order = sorted(range(n), key=times.__getitem__)  # stable: ties keep patient order
     times = [times[i] for i in order]

@@ -35,8 +35,28 @@ from scheduler.sim.stations import FlowPlan
 SHARED_STATIONS = ("registration", "cashier", "lab", "imaging", "pharmacy")
 
 
+class _PatientViews:
+    """What one replication's outcome and a block of them derive alike from their per-patient
+    arrays (``served_by`` and the ``step_*`` stamps)."""
+
+    @property
+    def seen(self) -> np.ndarray:
+        """Patients who had a consultation."""
+        return self.served_by >= 0
+
+    @cached_property
+    def wait_matrix(self) -> np.ndarray:
+        """Minutes queued per station and patient (:func:`wait_matrix`), computed once."""
+        return wait_matrix(self)
+
+    @cached_property
+    def queues(self) -> np.ndarray:
+        """Queues joined per patient (:func:`queues_joined`), computed once."""
+        return queues_joined(self)
+
+
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(_PatientViews):
     """Per-patient arrays of one replication (NaN / -1 where a step did not happen).
 
     ``step_join``, ``step_start``, ``step_end`` have one row per visit step
@@ -64,25 +84,10 @@ class Outcome:
         """End of the first payment or of the settlement [min]."""
         return np.where(np.isnan(self.step_end[PAYMENT]), self.step_end[SETTLEMENT], self.step_end[PAYMENT])
 
-    @property
-    def seen(self) -> np.ndarray:
-        """Patients who had a consultation."""
-        return self.served_by >= 0
-
-    @cached_property
-    def wait_matrix(self) -> np.ndarray:
-        """Minutes queued per station and patient (:func:`wait_matrix`), computed once."""
-        return wait_matrix(self)
-
     @cached_property
     def waits(self) -> dict[str, np.ndarray]:
         """Minutes queued per patient and station (:func:`station_waits`), computed once."""
         return station_waits(self)
-
-    @cached_property
-    def queues(self) -> np.ndarray:
-        """Queues joined per patient (:func:`queues_joined`), computed once."""
-        return queues_joined(self)
 
     # views kept for readers of the earlier single-payment layout
     @property
@@ -112,7 +117,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class OutcomeBlock:
+class OutcomeBlock(_PatientViews):
     """Several replications' outcomes, their patients concatenated in the given order.
 
     Per-patient arrays as in :class:`Outcome` (``step_*`` with one column per
@@ -148,21 +153,6 @@ class OutcomeBlock:
 
     def __len__(self) -> int:
         return int(self.position.size)
-
-    @property
-    def seen(self) -> np.ndarray:
-        """Patients who had a consultation."""
-        return self.served_by >= 0
-
-    @cached_property
-    def wait_matrix(self) -> np.ndarray:
-        """Minutes queued per station and patient (:func:`wait_matrix`), computed once."""
-        return wait_matrix(self)
-
-    @cached_property
-    def queues(self) -> np.ndarray:
-        """Queues joined per patient (:func:`queues_joined`), computed once."""
-        return queues_joined(self)
 
 
 def stack_outcomes(outcomes: Sequence[Outcome]) -> OutcomeBlock:
