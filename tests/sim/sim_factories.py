@@ -4,7 +4,8 @@ A simulator test scenario (:func:`make_scenario`) is one day from :data:`MONDAY`
 by default, with sessions ``AM`` and ``PM`` open every day, sites named by their
 ids with :data:`ROOMS_PER_SITE` rooms any department may use and no travel
 entries, department ``MED`` only, no doctors unless given, and the basic visit
-flow (:func:`basic_flow`).
+flow (:func:`basic_flow`). :func:`assert_same_results` checks that two
+simulations agree to the last bit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 import builders
+import pandas as pd
 from builders import AM, MONDAY, PM
 
 from scheduler.handbuilt import open_every_day
@@ -30,9 +32,10 @@ from scheduler.model import (
     Site,
     Targets,
 )
+from scheduler.sim import SimulationResult
 
-__all__ = ["AM", "BASIC_FLOW", "DATA_DIR", "MONDAY", "PM", "ROOMS_PER_SITE", "assignment", "basic_flow",
-           "big_week", "doctor", "make_scenario", "one_doctor_case"]
+__all__ = ["AM", "BASIC_FLOW", "DATA_DIR", "MONDAY", "PM", "ROOMS_PER_SITE", "assert_same_results", "assignment",
+           "basic_flow", "big_week", "doctor", "make_scenario", "one_doctor_case"]
 
 #: Shared calibration data (absent on some machines: tests marked ``data`` skip then).
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -46,6 +49,13 @@ BASIC_FLOW = {"lab_share": 0.0, "imaging_share": 0.0, "pharmacy_share": 0.0}
 def basic_flow(**settings: object) -> SimulationSettings:
     """Settings whose visits are registration, consultation and payment (no tests, no pharmacy)."""
     return SimulationSettings(**{**BASIC_FLOW, **settings})
+
+
+def assert_same_results(a: SimulationResult, b: SimulationResult) -> None:
+    """The two simulations agree to the last bit: KPIs, per-replication rows, visits, queue series."""
+    assert a.kpis == b.kpis
+    for frame in ("per_replication", "visits", "queue_series"):
+        pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame), check_exact=True)
 
 
 def make_scenario(

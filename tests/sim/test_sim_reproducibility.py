@@ -6,9 +6,8 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import pytest
-from sim_factories import MONDAY, PM, assignment, doctor, make_scenario
+from sim_factories import MONDAY, PM, assert_same_results, assignment, doctor, make_scenario
 
 from scheduler.model import DemandForecast, Department, Roster
 from scheduler.sim import default_models, simulate
@@ -37,12 +36,10 @@ def mixed_case():
 
 
 def test_same_seed_same_results() -> None:
-    """The same scenario, roster and seed give identical KPIs and visits."""
+    """The same scenario, roster and seed give identical KPIs, per-replication rows, visits and queues."""
     scenario, roster = mixed_case()
-    a = simulate(scenario, roster, replications=4, seed=9, workers=1)
-    b = simulate(scenario, roster, replications=4, seed=9, workers=1)
-    assert a.kpis == b.kpis
-    pd.testing.assert_frame_equal(a.visits, b.visits)
+    assert_same_results(simulate(scenario, roster, replications=4, seed=9, workers=1),
+                        simulate(scenario, roster, replications=4, seed=9, workers=1))
 
 
 def test_different_seed_different_results() -> None:
@@ -61,13 +58,10 @@ def test_replications_differ_from_each_other() -> None:
 
 
 def test_one_worker_and_two_workers_agree() -> None:
-    """workers=1 and workers=2 give identical KPIs, per-replication rows and visits."""
+    """workers=1 and workers=2 give identical KPIs, per-replication rows, visits and queues."""
     scenario, roster = mixed_case()
-    serial = simulate(scenario, roster, replications=5, seed=3, workers=1)
-    parallel = simulate(scenario, roster, replications=5, seed=3, workers=2)
-    assert serial.kpis == parallel.kpis
-    pd.testing.assert_frame_equal(serial.per_replication, parallel.per_replication)
-    pd.testing.assert_frame_equal(serial.visits, parallel.visits)
+    assert_same_results(simulate(scenario, roster, replications=5, seed=3, workers=1),
+                        simulate(scenario, roster, replications=5, seed=3, workers=2))
 
 
 def test_same_demand_gives_same_patient_draws_whatever_the_roster() -> None:
@@ -106,10 +100,7 @@ def test_results_do_not_depend_on_the_block_size(monkeypatch) -> None:  # noqa: 
     together = simulate(scenario, roster, replications=4, seed=8, workers=1)
     monkeypatch.setattr(runner, "BLOCK_PATIENTS", 1)
     alone = simulate(scenario, roster, replications=4, seed=8, workers=1)
-    assert together.kpis == alone.kpis
-    pd.testing.assert_frame_equal(together.per_replication, alone.per_replication, check_exact=True)
-    pd.testing.assert_frame_equal(together.visits, alone.visits, check_exact=True)
-    pd.testing.assert_frame_equal(together.queue_series, alone.queue_series, check_exact=True)
+    assert_same_results(together, alone)
 
 
 def test_block_kpis_match_the_visit_records() -> None:
