@@ -7,7 +7,7 @@ it is about.
 The default scenario (:func:`make_scenario`) is one week from Monday
 2026-11-30 (:data:`MONDAY`) with:
 
-* sessions ``AM`` 08:00-12:00, ``PM`` 13:30-17:30, ``EVE`` 18:00-21:00 (evening);
+* sessions :data:`AM` 08:00-12:00, :data:`PM` 13:30-17:30, :data:`EVE` 18:00-21:00 (evening);
   opening weekday ``AM, PM, EVE``, saturday ``AM``, sunday and holiday none;
 * sites ``MAIN`` and ``EAST``, 30 minutes apart (:data:`TRAVEL_MIN`);
 * rooms ``M1`` at MAIN for department ``MED`` only, ``M2`` at MAIN for any
@@ -21,6 +21,10 @@ The default scenario (:func:`make_scenario`) is one week from Monday
     no evenings, no weekends;
 
 * rules: at most 9 sessions per 7 days, rest after an evening session.
+
+The simulator's tests build through these same functions with the simulator's
+defaults (``tests/sim/sim_factories.py``); both fill the rest of the scenario
+with :func:`scheduler.handbuilt.handbuilt_scenario`.
 
 Typical use::
 
