@@ -22,8 +22,14 @@ Pairs:
     ``scenarios/release_study/held_near_capacity_no_release``, derived from
     ``city_general`` by :func:`held_near_capacity_files` (``--write-scenarios``
     rewrites them): general clinics hold :data:`HELD_GENERAL_SHARE` of their
-    slots (follow-up and same-day holds, as expert clinics do) and demand is
+    slots (follow-up and same-day holds, as expert clinics do), the follow-up
+    holds are sized for every follow-up (target follow-up booking rate
+    :data:`FOLLOWUP_HOLD_RATE` where a department sets none), and demand is
     :data:`DEMAND_FACTOR` times ``city_general``'s, near the hospital's capacity.
+    Follow-ups book held slots first, so holds sized for only part of them (as
+    ``city_general``'s 60% target does) are full under a static hold too and
+    release has nothing to fill; holds sized for all of them are not full every
+    day.
 """
 
 from __future__ import annotations
@@ -49,8 +55,11 @@ PAIRS = {
     "held_near_capacity": (STUDY / "held_near_capacity", STUDY / "held_near_capacity_no_release",
                            "release_compare_held_near_capacity.md"),
 }
-#: Share of a general clinic's slots held from advance booking in the derived pair [-].
-HELD_GENERAL_SHARE = 0.3
+#: Share of a general clinic's slots held from advance booking in the derived pair [-]: as expert
+#: clinics' default (``expert_booking_open_share: 0.5``).
+HELD_GENERAL_SHARE = 0.5
+#: Target follow-up booking rate of the derived pair, which sizes the follow-up holds [-].
+FOLLOWUP_HOLD_RATE = 1.0
 #: Demand of the derived pair against city_general's [-].
 DEMAND_FACTOR = 1.1
 #: Booking weeks simulated and left out as warm-up in the derived pair. Follow-up held slots
@@ -66,7 +75,7 @@ SHOWN = ("weeks_lead_days_mean", "weeks_wait_days_mean", "weeks_within_window_sh
 
 def held_near_capacity_files(base: Path, static: bool) -> dict[str, str]:
     """The files of the derived scenario (see the module docstring): ``base``'s, with the
-    name, the general open-share target, the booking weeks (:data:`WEEKS`,
+    name, the general open-share and follow-up booking-rate targets, the booking weeks (:data:`WEEKS`,
     :data:`WARMUP_WEEKS`) and (``static``) the static hold changed in ``scenario.yaml``,
     and every demand row's ``patients`` times :data:`DEMAND_FACTOR`, rounded."""
     files = {p.name: p.read_text(encoding="utf-8") for p in sorted(base.iterdir()) if p.is_file()}
@@ -77,8 +86,10 @@ def held_near_capacity_files(base: Path, static: bool) -> dict[str, str]:
         "# Synthetic hospital written by scheduler.synthetic; edit freely.":
             "# Derived from scenarios/city_general by `python -m benchmarks.release_compare --write-scenarios`.",
         'name: "City General, baseline,':
-            f'name: "City General, general clinics hold {HELD_GENERAL_SHARE:.0%}, demand x{DEMAND_FACTOR}, {hold},',
+            f'name: "City General, general clinics hold {HELD_GENERAL_SHARE:.0%}, holds for every follow-up, '
+            f'demand x{DEMAND_FACTOR}, {hold},',
         "general_booking_open_share: 1.0": f"general_booking_open_share: {open_share}",
+        "followup_booking_rate: 0.6": f"followup_booking_rate: {FOLLOWUP_HOLD_RATE}",
     }
     booking = f"weeks: {WEEKS}, warmup_weeks: {WARMUP_WEEKS}" + (", release_horizon_h: null" if static else "")
     replacements["simulation: {replications: 20, seed: 1}"] = (

@@ -22,12 +22,15 @@ def test_committed_pair_equals_its_derivation(static: bool) -> None:
 
 
 def test_pair_differs_from_city_general_only_as_documented() -> None:
-    """Same hospital and roster inputs; general clinics hold 30%; demand x1.1; only B is a static hold."""
+    """Same hospital and roster inputs; general clinics hold 50%, holds sized for every follow-up;
+    demand x1.1; only B is a static hold."""
     base = load_scenario(REPO / BASE)
     release, static = (load_scenario(REPO / Path(p)) for p in PAIRS["held_near_capacity"][:2])
     for derived in (release, static):
         assert derived.doctors == base.doctors and derived.rooms == base.rooms
-        assert derived.targets.general_booking_open_share == pytest.approx(0.7)
+        assert derived.targets.general_booking_open_share == pytest.approx(0.5)
+        assert derived.targets.followup_booking_rate == 1.0
+        assert derived.departments == base.departments
         assert derived.targets.expert_booking_open_share == base.targets.expert_booking_open_share
         assert [d.patients for d in derived.demand] == [round(d.patients * DEMAND_FACTOR) for d in base.demand]
     assert release.simulation.booking.release_horizon_h == 24.0
