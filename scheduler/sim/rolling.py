@@ -252,15 +252,21 @@ class _Engine:
     def _take_followup(self, pool: int, low_day: int, high_day: int, due_day: int) -> int | None:
         """Book a follow-up on the free day nearest ``due_day`` in [low_day, high_day] (the earlier on a
         tie): a follow-up held slot of that day if one is free, else an open one."""
+        held, open_ = self.followup_free[pool], self.open_free[pool]
+        end = (high_day + 1) * MINUTES_PER_DAY
+        lists = [free for free in (held, open_) if self._first(free, low_day * MINUTES_PER_DAY, end) is not None]
+        if not lists:
+            return None
         for offset in range(max(due_day - low_day, high_day - due_day) + 1):
             for day in (due_day - offset, due_day + offset) if offset else (due_day,):
                 if low_day <= day <= high_day:
                     start = day * MINUTES_PER_DAY
-                    slot = self._take([(self.followup_free[pool], start, start + MINUTES_PER_DAY)])
-                    if slot is None:
-                        slot = self._take([(self.open_free[pool], start, start + MINUTES_PER_DAY)])
-                    if slot is not None:
-                        return slot
+                    for free in lists:
+                        i = self._first(free, start, start + MINUTES_PER_DAY)
+                        if i is not None:
+                            _, slot = free.pop(i)
+                            self.taken[slot] = 1
+                            return slot
         return None
 
     # --- handlers ------------------------------------------------------------
