@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows)
     ok = all(r.get("evaluator_feasible") and r.get("evaluator_objective") == r.get("objective") for r in rows)
     if args.out is not None:
-        command = "python -m benchmarks.curtois_suite " + " ".join(argv if argv is not None else sys.argv[1:])
+        shown = [arg if arg != str(args.lock) else "LOCKFILE" for arg in (argv if argv is not None else sys.argv[1:])]
+        command = "python -m benchmarks.curtois_suite " + " ".join(shown)
         text = "\n".join([
             f"Command: `{command}`", "",
             f"Machine: {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores; "
