@@ -35,8 +35,8 @@ from scheduler.solver.solve import RulePenalty, SolveParams, SolveResult, solve
 #: blocks are solved close to their bound in a few seconds each.
 MAX_BLOCK_DOCTORS = 30
 #: Hospitals with more doctors than this are solved by blocks (:func:`solve_scenario`):
-#: in benchmarks/results/performance_hospitals.md the whole model did better at 200
-#: doctors and far worse at 400.
+#: in benchmarks/results/performance_hospitals_growth_*.md the whole model did better at 100
+#: and 200 doctors (taking twice the limit in wall time) and far worse at 400 and 600.
 DECOMPOSE_ABOVE_DOCTORS = 300
 #: Tie-break cost of a shared room-session in a relaxed block's coverage phase [patient-days]:
 #: a block then takes a shared room only to serve more patients, or to serve them that many
