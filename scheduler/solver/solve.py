@@ -3,9 +3,10 @@
 Phase 1 maximises the patients servable inside the booking window; its bound
 is the most *any* roster could serve (``served_bound``). Phase 2 keeps that
 coverage and minimises the full objective, weighted unserved patients plus
-the soft-rule penalties, starting from phase 1's roster. The coverage weight
-dominates every penalty, so phase 2's bound is also a bound of the full
-objective.
+the soft-rule penalties, starting from phase 1's roster. Phase 2's bound holds
+for rosters serving at least phase 1's count; the reported bound also covers
+rosters serving fewer (:func:`_full_objective_bound`), so it bounds the full
+objective over every roster.
 """
 
 from __future__ import annotations
