@@ -7,7 +7,7 @@ returns a result object; printing is left to the caller.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from scheduler.check import Violation, check_roster
@@ -153,6 +153,19 @@ def roster_and_simulate(
     return ScenarioRun(scenario, solved, simulation)
 
 
+#: Scenario fields the roster does not depend on (the solver reads only ``walk_in_share`` of ``simulation``).
+NOT_ROSTER_INPUTS = frozenset({"name", "source_dir", "simulation"})
+
+
+def same_roster_inputs(a: Scenario, b: Scenario) -> bool:
+    """Whether the solver sees the same problem in ``a`` and ``b``: they differ at most in
+    their name, folder and simulation settings other than ``walk_in_share``, so one roster
+    serves both (a variant of payment mode, registration, booking or replications only)."""
+    return a.simulation.walk_in_share == b.simulation.walk_in_share and all(
+        getattr(a, f.name) == getattr(b, f.name) for f in fields(Scenario) if f.name not in NOT_ROSTER_INPUTS
+    )
+
+
 def run_compare(
     scenario_a: Path,
     scenario_b: Path,
@@ -169,16 +182,23 @@ def run_compare(
     else scenario A's ``simulation:`` settings), so replication ``r`` of A and of B
     draws the same patients wherever their demand rows agree, and the differences
     are paired. Each scenario is rostered with its own ``solver:`` settings
-    (``time_limit_s`` overrides both).
+    (``time_limit_s`` overrides both); when the two differ only in what the solver
+    does not read (:func:`same_roster_inputs`), A's roster is simulated for both, so
+    the differences are those of the variant alone.
     """
     scenarios = [load_scenario(scenario_a), load_scenario(scenario_b)]
     common_seed = scenarios[0].simulation.seed if seed is None else seed
     common_replications = scenarios[0].simulation.replications if replications is None else replications
     runs = []
     for scenario, label in zip(scenarios, ("a", "b"), strict=True):
-        params = solve_params(scenario, time_limit_s=time_limit_s)
-        run = roster_and_simulate(scenario, params, replications=common_replications, seed=common_seed,
-                                  solve_progress=solve_progress, sim_progress=sim_progress)
+        if runs and same_roster_inputs(runs[0].scenario, scenario):
+            simulation = simulate(scenario, runs[0].solve.roster, replications=common_replications,
+                                  seed=common_seed, progress=sim_progress)
+            run = ScenarioRun(scenario, runs[0].solve, simulation)
+        else:
+            params = solve_params(scenario, time_limit_s=time_limit_s)
+            run = roster_and_simulate(scenario, params, replications=common_replications, seed=common_seed,
+                                      solve_progress=solve_progress, sim_progress=sim_progress)
         write_solve_outputs(run.solve, out_dir / label)
         write_simulation(run.simulation, out_dir / label)
         runs.append(run)

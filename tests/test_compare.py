@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from scheduler import commands
 from scheduler.commands import run_compare
 from scheduler.compare import compare_simulations, comparison_markdown, mean_ci95
+from scheduler.scenario import load_scenario
 from scheduler.sim import SimulationResult
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -105,8 +107,8 @@ def test_lead_time_line_falls_back_to_the_day_simulator_when_one_side_has_no_wee
 
 
 def test_compare_uses_common_random_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """B differs from A only in its simulation seed, and both get the same roster (solved
-    once): compare simulates both with A's seed, so every paired difference is exactly zero."""
+    """B differs from A only in its simulation seed, so the solver sees one problem: compare
+    solves it once, simulates both with A's seed, and every paired difference is exactly zero."""
     other_seed = tmp_path / "other_seed"
     shutil.copytree(TINY, other_seed)
     yaml_path = other_seed / "scenario.yaml"
@@ -114,15 +116,16 @@ def test_compare_uses_common_random_numbers(tmp_path: Path, monkeypatch: pytest.
     assert "simulation: {replications: 5, seed: 1}" in text
     yaml_path.write_text(text.replace("simulation: {replications: 5, seed: 1}",
                                       "simulation: {replications: 5, seed: 99}"), encoding="utf-8")
-    original, solved = commands.roster_scenario, {}
+    original, solves = commands.roster_scenario, []
 
-    def solve_once(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        if "result" not in solved:
-            solved["result"] = original(*args, **kwargs)
-        return solved["result"]
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        solves.append(args[0].name)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(commands, "roster_scenario", solve_once)
+    monkeypatch.setattr(commands, "roster_scenario", counted)
     run_a, run_b, result = run_compare(TINY, other_seed, tmp_path / "cmp", time_limit_s=2, replications=3)
+    assert len(solves) == 1 and run_b.solve is run_a.solve
+    assert (tmp_path / "cmp" / "b" / "roster.csv").read_bytes() == (tmp_path / "cmp" / "a" / "roster.csv").read_bytes()
     assert run_a.simulation.kpis["seed"] == run_b.simulation.kpis["seed"] == 1
     assert run_a.simulation.kpis["replications"] == run_b.simulation.kpis["replications"] == 3
     assert (result.table["b_minus_a"].abs() < 1e-12).all()
@@ -130,3 +133,17 @@ def test_compare_uses_common_random_numbers(tmp_path: Path, monkeypatch: pytest.
     # tiny books over weeks (the default): the lead-time line reads that simulation's lead time
     assert "weeks_lead_days_mean" in run_a.simulation.per_replication
     assert result.lead_time.startswith("Booking lead time (booking over weeks): no measurable difference")
+
+
+def test_same_roster_inputs_only_for_variants_the_solver_does_not_read(tmp_path: Path) -> None:
+    """A payment-mode variant keeps the roster; a different walk-in share or one more doctor
+    changes what the solver sees."""
+    base = load_scenario(TINY)
+    settle = dataclasses.replace(base, name="settle", simulation=dataclasses.replace(
+        base.simulation, payment="settle_at_end", seed=7))
+    assert commands.same_roster_inputs(base, settle)
+    walk_ins = dataclasses.replace(base, simulation=dataclasses.replace(
+        base.simulation, walk_in_share=base.simulation.walk_in_share + 0.1))
+    assert not commands.same_roster_inputs(base, walk_ins)
+    fewer_doctors = dataclasses.replace(base, doctors=base.doctors[:-1])
+    assert not commands.same_roster_inputs(base, fewer_doctors)
