@@ -275,3 +275,29 @@ def test_followups_book_held_slots_on_the_due_day_then_open_ones() -> None:
         for channel in (OPEN, FOLLOWUP_HELD)}
     assert taken == {FOLLOWUP_HELD: 2, OPEN: 1}
     assert not any(engine.taken[k] for k, session in enumerate(plan.slot_session) if plan.sessions[session].day < 14)
+
+
+def test_followups_of_consultations_before_the_run_fill_the_holds_at_the_start() -> None:
+    """Follow-ups due in the first two weeks come from consultations before the run: they are booked
+    at the start into the held slots of their due day, as in clinic, so a static hold does not begin
+    with empty follow-up holds; later follow-ups come only from the run's own consultations."""
+    from scheduler.sim.rolling import _Engine
+    from scheduler.sim.weeks_plan import FOLLOWUP_HELD
+
+    doc = doctor("D1")
+    demand = (DemandForecast(MONDAY + dt.timedelta(days=3), "MAIN", "MED", 2, followup_share=1.0),)
+    settings = basic_flow(booking=BookingSettings(weeks=3, warmup_weeks=0, release_horizon_h=None),
+                          walk_in_share=0.0)
+    scenario = make_scenario(demand=demand, doctors=(doc,), days=7, simulation=settings,
+                             targets=Targets(followup_booking_rate=1.0))
+    roster = Roster(tuple(assignment(scenario, doc, MONDAY + dt.timedelta(days=k), slots=4, open_slots=2)
+                          for k in range(7)))
+    plan = build_weeks_plan(scenario, roster)
+    engine = _Engine(plan, seed=1, replication=0)
+    engine.seed_events()
+    taken = {}
+    for k, (session, channel) in enumerate(zip(plan.slot_session, plan.slot_channel, strict=True)):
+        if engine.taken[k]:
+            key = (plan.sessions[session].day, channel)
+            taken[key] = taken.get(key, 0) + 1
+    assert taken == {(3, FOLLOWUP_HELD): 2, (10, FOLLOWUP_HELD): 2}  # day 17 is the run's own
