@@ -6,7 +6,8 @@ Run: ``python -m benchmarks.curtois_suite --instances 1 2 3 4 5 6 7 8 --time-lim
 Each instance is solved by the command line of :mod:`benchmarks.curtois` in a fresh
 process (under ``flock LOCK`` when ``--lock`` is given, so timed runs do not overlap
 other jobs), its CSV is judged by :mod:`benchmarks.curtois_eval`, and one row per
-instance goes to ``performance_curtois_suite.md`` and ``.csv`` in ``--out``.
+instance goes to ``NAME.md`` and ``NAME.csv`` in ``--out`` (``--name``, by default
+``performance_curtois_suite``).
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lock", type=Path, default=None, help="run each solve under 'flock LOCK'")
     parser.add_argument("--folder", type=Path, default=CURTOIS_DIR, help="folder of InstanceN.txt")
-    parser.add_argument("--out", type=Path, default=None, help="folder for performance_curtois_suite.md/.csv")
+    parser.add_argument("--out", type=Path, default=None, help="folder for the report (NAME.md and NAME.csv)")
+    parser.add_argument("--name", default="performance_curtois_suite", help="file name of the report, no suffix")
     args = parser.parse_args(argv)
     load_start = os.getloadavg()[0]
     rows = []
@@ -94,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             f"load average {load_start:.1f} at start, {os.getloadavg()[0]:.1f} at end", "",
             markdown_table(table), "",
         ])
-        write_text_safely(args.out / "performance_curtois_suite.md", text)
-        write_text_safely(args.out / "performance_curtois_suite.csv", table.to_csv(index=False))
+        write_text_safely(args.out / f"{args.name}.md", text)
+        write_text_safely(args.out / f"{args.name}.csv", table.to_csv(index=False))
     return 0 if ok else 1
 
 

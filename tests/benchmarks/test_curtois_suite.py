@@ -31,11 +31,11 @@ def test_suite_row_and_report(tmp_path: Path) -> None:
     (folder / "Instance1.txt").write_text(TINY.replace("\n", "\r\n"))
     out = tmp_path / "out"
     assert curtois_suite.main(["--instances", "1", "--time-limit", "5", "--workers", "1",
-                               "--folder", str(folder), "--out", str(out)]) == 0
+                               "--folder", str(folder), "--out", str(out), "--name", "run"]) == 0
     row = curtois_suite.run_instance(1, 5, 1, 1, None, folder)
     # 7 days, one shift a day wanted, at most 4 in a row and 5 shifts (2400 min): 2 days uncovered
     assert row["status"] == "optimal" and row["objective"] == row["bound"] == 200
     assert row["evaluator_feasible"] and row["evaluator_objective"] == 200
     assert row["reached_best_known"] == (curtois_suite.BEST_KNOWN[1] >= 200)
-    text = (out / "performance_curtois_suite.md").read_text()
-    assert "| 1 |" in text and (out / "performance_curtois_suite.csv").exists()
+    text = (out / "run.md").read_text()
+    assert "| 1 |" in text and (out / "run.csv").exists()
