@@ -309,28 +309,31 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     doctors = {b: sum(1 for d in scenario.doctors if d.department in b) for b in blocks}
     block_params = dataclasses.replace(params, log=False, batch_size=params.workers)
 
-    def schedule(share: float, begin: float, weights: dict[tuple[str, ...], float]
+    def schedule(budget_share: float, wall_share: float, begin: float, weights: dict[tuple[str, ...], float]
                  ) -> list[tuple[SolveParams, float]]:
-        """Each block's budget and wall deadline within ``share`` of the limit from ``begin``,
-        in proportion to ``weights``."""
+        """Each block's deterministic budget, its part of ``budget_share`` of the limit (a fixed
+        number, so a run that meets no deadline repeats), and its wall deadline within
+        ``wall_share`` of the limit from ``begin``; both in proportion to ``weights``."""
         plan, done, whole = [], 0.0, sum(weights.values())
         for block in blocks:
             done += weights[block]
-            budget = limit * max(MIN_BLOCK_SHARE, share * weights[block] / whole)
-            plan.append((dataclasses.replace(block_params, time_limit_s=budget), begin + limit * share * done / whole))
+            budget = limit * max(MIN_BLOCK_SHARE, budget_share * weights[block] / whole)
+            plan.append((dataclasses.replace(block_params, time_limit_s=budget),
+                         begin + limit * wall_share * done / whole))
         return plan
 
     relaxed = [_solve_block(scenario, b, p, deadline, warm_start=warm_start)
-               for b, (p, deadline) in zip(blocks, schedule(ROUND1_SHARE, started, doctors), strict=True)]
+               for b, (p, deadline) in zip(blocks, schedule(ROUND1_SHARE, ROUND1_SHARE, started, doctors), strict=True)]
     rosters = [list(r.roster.assignments) if r.roster is not None else [] for r in relaxed]
     uses = [shared_rooms_used(scenario, roster) for roster in rosters]
     allotted = allot_shared_rooms(scenario, uses)
     now = time.perf_counter()
-    share = max(MIN_BLOCK_SHARE, (started + limit * (1 - RESERVE_SHARE) - now) / limit)
+    wall_share = max(MIN_BLOCK_SHARE, (started + limit * (1 - RESERVE_SHARE) - now) / limit)
     weights = {b: doctors[b] * min(MAX_GAP_WEIGHT, 1 + 100 * (r.served_gap if r.served_gap is not None else 1))
                for b, r in zip(blocks, relaxed, strict=True)}
     final = []
-    for i, (block, (p, deadline)) in enumerate(zip(blocks, schedule(share, now, weights), strict=True)):
+    round_2 = schedule(1 - ROUND1_SHARE - RESERVE_SHARE, wall_share, now, weights)
+    for i, (block, (p, deadline)) in enumerate(zip(blocks, round_2, strict=True)):
         moved = _over_allotment(rosters[i], uses[i], allotted[i])
         hint = _work_keys(cut_to_allotment(scenario, rosters[i], allotted[i])) if relaxed[i].roster else None
         free = {key for key in _block_keys(scenario, block) if (key[0], key[1]) in moved}
@@ -339,8 +342,9 @@ def solve_decomposed(scenario: Scenario, params: SolveParams, max_block_doctors:
     seated = seat_shared_rooms(scenario, [a for roster in rosters for a in roster])
     if seated is None or any(r.roster is None for r in final):
         remaining = max(limit * RESERVE_SHARE, limit - (time.perf_counter() - started))
-        return _hinted_whole(scenario, [a for roster in rosters for a in roster],
-                             dataclasses.replace(params, time_limit_s=remaining), started + limit)
+        whole = _hinted_whole(scenario, [a for roster in rosters for a in roster],
+                              dataclasses.replace(params, time_limit_s=remaining), started + limit)
+        return dataclasses.replace(whole, reproducible=False)  # its budget is what the clock left
     bound = _sum([r.best_bound for r in relaxed])
     served_bound = int(sum(r.served_bound or 0 for r in relaxed))
     reproducible = all(r.reproducible for r in relaxed + final)
@@ -395,5 +399,5 @@ def solve_scenario(scenario: Scenario, params: SolveParams,
     doctors, else the two-phase solve of the whole model; either optionally warm-started
     (``progress`` shows the whole model's objective and bound as they improve)."""
     if len(scenario.doctors) > DECOMPOSE_ABOVE_DOCTORS:
-        return solve_decomposed(scenario, params, warm_start=warm_start)
+        return solve_decomposed(scenario, params, max_block_doctors=MAX_BLOCK_DOCTORS, warm_start=warm_start)
     return solve(build_model(scenario), params, progress, warm_start=warm_start)

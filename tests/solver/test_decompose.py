@@ -170,9 +170,13 @@ def test_decomposed_solve_takes_a_warm_start(monkeypatch) -> None:
     monkeypatch.setattr(decompose, "MAX_BLOCK_DOCTORS", 2)
     cold = solve_scenario(scenario, PARAMS)
     hint = {(a.doctor_id, a.date, a.session_id, a.site_id): True for a in cold.roster.assignments}
+    assert len(decompose.department_blocks(scenario, 2)) == 2  # MED and SUR apart: the block path
     seen = []
     real = decompose.solve
-    monkeypatch.setattr(decompose, "solve", lambda *a, **k: seen.append(k.get("warm_start")) or real(*a, **k))
+    monkeypatch.setattr(decompose, "solve",
+                        lambda *a, **k: seen.append((k.get("coverage_only"), k.get("warm_start"))) or real(*a, **k))
     warm = solve_scenario(scenario, PARAMS, warm_start=hint)
-    assert any(seen) and warm.objective == cold.objective
+    round_1 = [start for coverage_only, start in seen if coverage_only]
+    assert len(round_1) == 2 and all(round_1)  # every round-1 block got its part of last week's roster
+    assert warm.objective == cold.objective
     assert check_roster(scenario, warm.roster) == []
