@@ -49,7 +49,8 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 SCENARIO = click.argument("scenario", type=click.Path(path_type=Path))
 TIME_LIMIT = click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0.1),
-                          help="Solver time limit [s], a deterministic budget (default: solver.time_limit_s).")
+                          help="Solver time limit [s]: a deterministic budget, or above 300 doctors the wall time "
+                               "of the department blocks (default: solver.time_limit_s).")
 SOLVER_SEED = click.option("--seed", type=int, help="Random seed (default: the scenario's).")
 WORKERS = click.option("--workers", type=click.IntRange(min=1),
                        help="Parallel workers (default: the scenario's).")
