@@ -4,12 +4,12 @@
                                          [--replications N]
     python -m benchmarks.release_compare --write-scenarios
 
-``python cli.py compare A B`` rosters each scenario; the two scenarios of a pair
-differ only in ``simulation.booking.release_horizon_h``, so their rosters are
-the same when the solver is. This benchmark removes that condition: it solves
-the release scenario once (or reads ``--roster``), simulates that roster under
-both scenarios with the same seed and replications, and writes the paired
-comparison of :mod:`scheduler.compare` to ``benchmarks/results/``.
+The two scenarios of a pair differ only in booking settings, so ``python cli.py
+compare A B`` already simulates one roster both ways
+(:func:`scheduler.commands.same_roster_inputs`). This benchmark does the same on a
+given roster (``--roster``, e.g. one shared with other benchmarks; else it solves the
+release scenario), and writes the short table of the booking KPIs release acts on
+with the paired comparison of :mod:`scheduler.compare` to ``benchmarks/results/``.
 
 Pairs:
 

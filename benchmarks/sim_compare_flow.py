@@ -6,10 +6,11 @@ Rosters ``scenarios/city_general`` once (or reads ``--roster``), then simulates 
 under the baseline settings (pay at each step, desk registration) and under each
 variant (``city_general_settle_at_end``, ``city_general_mobile_registration``) with
 the same seed, and writes the paired comparison of each (``compare.md`` layout)
-to ``DIR/sim_compare_<variant>.md``. Unlike ``cli.py compare``, which solves each
-scenario separately, both sides are certain to share the roster, so the
-differences are the flow setting's alone. ``--cashiers`` sets the cashiers per site
-on both sides (file suffix ``_<N>_cashiers``).
+to ``DIR/sim_compare_<variant>.md``. ``cli.py compare`` also simulates one roster
+both ways for these pairs (:func:`scheduler.commands.same_roster_inputs`); this
+benchmark runs every variant on one given roster and can change the cashiers:
+``--cashiers`` sets the cashiers per site on both sides (file suffix
+``_<N>_cashiers``).
 """
 
 from __future__ import annotations
