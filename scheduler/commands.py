@@ -141,9 +141,12 @@ def roster_and_simulate(
     workers: int | None = None,
     solve_progress: ProgressHook | None = None,
     sim_progress: ReplicationHook | None = None,
+    solved: SolveResult | None = None,
 ) -> ScenarioRun:
-    """Solve a scenario, then simulate its roster (optional progress hooks for each)."""
-    solved = roster_scenario(scenario, params, solve_progress)
+    """Solve a scenario (unless ``solved`` gives its roster already), then simulate its roster
+    (optional progress hooks for each)."""
+    if solved is None:
+        solved = roster_scenario(scenario, params, solve_progress)
     if solved.roster is None:
         raise NoRosterError(
             f"{scenario.name}: no roster found within {params.time_limit_s:g} s; try a longer time limit"
@@ -191,14 +194,10 @@ def run_compare(
     common_replications = scenarios[0].simulation.replications if replications is None else replications
     runs = []
     for scenario, label in zip(scenarios, ("a", "b"), strict=True):
-        if runs and same_roster_inputs(runs[0].scenario, scenario):
-            simulation = simulate(scenario, runs[0].solve.roster, replications=common_replications,
-                                  seed=common_seed, progress=sim_progress)
-            run = ScenarioRun(scenario, runs[0].solve, simulation)
-        else:
-            params = solve_params(scenario, time_limit_s=time_limit_s)
-            run = roster_and_simulate(scenario, params, replications=common_replications, seed=common_seed,
-                                      solve_progress=solve_progress, sim_progress=sim_progress)
+        shared = runs[0].solve if runs and same_roster_inputs(runs[0].scenario, scenario) else None
+        run = roster_and_simulate(scenario, solve_params(scenario, time_limit_s=time_limit_s),
+                                  replications=common_replications, seed=common_seed,
+                                  solve_progress=solve_progress, sim_progress=sim_progress, solved=shared)
         write_solve_outputs(run.solve, out_dir / label)
         write_simulation(run.simulation, out_dir / label)
         runs.append(run)
