@@ -64,8 +64,8 @@ class SolveParams:
     log: bool = False  #: print CP-SAT's search log
     #: CP-SAT ``interleave_batch_size``: tasks per batch of the deterministic parallel search;
     #: 0 keeps CP-SAT's choice (one task per subsolver). Setting it to ``workers`` makes a
-    #: batch end sooner, so short solves overshoot their budget less (see :data:`BLOCK_BATCH`
-    #: in :mod:`scheduler.solver.decompose`).
+    #: batch end sooner, so short solves overshoot their budget less (the blocks of
+    #: :func:`scheduler.solver.decompose.solve_decomposed` use it).
     batch_size: int = 0
 
 
