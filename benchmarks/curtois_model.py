@@ -150,12 +150,20 @@ def _redundant(cm: CurtoisModel) -> None:
         cm.model.Add(sum(worked) <= employee.max_total_min // min(qualified))
 
 
-def build_curtois_model(instance: Instance) -> CurtoisModel:
-    """Encode ``instance``: hard rules 1-9 as constraints, the objective to minimise."""
+def employee_rules(instance: Instance) -> CurtoisModel:
+    """Decisions and every employee's hard rules (1-9) with their implied
+    constraints; no cover, requests or objective (the pricing model of
+    :mod:`benchmarks.curtois_columns` is this, for one employee)."""
     cm = CurtoisModel(instance)
     _decisions(cm)
     _employee_rules(cm)
-    _soft_rules(cm)
     _redundant(cm)
+    return cm
+
+
+def build_curtois_model(instance: Instance) -> CurtoisModel:
+    """Encode ``instance``: hard rules 1-9 as constraints, the objective to minimise."""
+    cm = employee_rules(instance)
+    _soft_rules(cm)
     cm.model.Minimize(cm.objective_expr())
     return cm

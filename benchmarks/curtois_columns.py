@@ -1,0 +1,181 @@
+"""Columns for a Curtois & Qu instance: one employee's whole-horizon schedule.
+
+A *column* is the set of ``(employee, day, shift)`` one employee works over the
+horizon, feasible for every one of that employee's hard rules (rules 1-9 of
+``FORMAT.md``; only cover couples employees). :class:`EmployeePricer` finds
+columns with a one-employee CP-SAT model built by the same rule functions as the
+full model (:mod:`benchmarks.curtois_model`); :class:`MasterLP` is the linear
+relaxation over the columns found so far (GLOP), whose cover duals price the
+next ones.
+
+Reduced costs are in the instance's penalty units. The pricing objective is
+scaled by :data:`SCALE` and rounded to integers for CP-SAT; the rounding error
+of a column is at most ``horizon / 2 / SCALE`` and every bound below subtracts it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from benchmarks.curtois_instance import Employee, Instance
+from benchmarks.curtois_model import CurtoisModel, XKey, employee_rules
+
+Column = tuple[XKey, ...]  # the (employee, day, shift) worked, in the pricer's key order
+CoverKey = tuple[int, str]  # day, shift id
+#: Pricing objective scale: reduced costs are rounded to 1/SCALE penalty units.
+SCALE = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class Priced:
+    """What one pricing solve found for an employee."""
+
+    columns: tuple[tuple[float, Column], ...]  #: (reduced cost, column) with reduced cost < 0
+    least_reduced_cost: float | None  #: proven lower bound of every column's reduced cost; None if not proven
+
+
+class EmployeePricer:
+    """One employee's schedules: request cost and best reduced cost under given cover duals."""
+
+    def __init__(self, instance: Instance, employee: Employee) -> None:
+        eid = employee.employee_id
+        alone = dataclasses.replace(
+            instance, employees=(employee,), days_off={eid: instance.days_off.get(eid, frozenset())},
+            on_requests=tuple(r for r in instance.on_requests if r.employee_id == eid),
+            off_requests=tuple(r for r in instance.off_requests if r.employee_id == eid), cover=())
+        self.employee_id = eid
+        self.horizon_days = instance.horizon_days
+        self.cm: CurtoisModel = employee_rules(alone)
+        self.keys: list[XKey] = list(self.cm.x)
+        self.cost: dict[XKey, int] = dict.fromkeys(self.keys, 0)  # request cost of working key
+        self.base_cost = 0  # request cost of working nothing
+        for request in alone.on_requests:
+            self.base_cost += request.weight
+            key = (eid, request.day, request.shift_id)
+            if key in self.cost:
+                self.cost[key] -= request.weight
+        for request in alone.off_requests:
+            key = (eid, request.day, request.shift_id)
+            if key in self.cost:
+                self.cost[key] += request.weight
+
+    @property
+    def rounding_slack(self) -> float:
+        """Largest difference between a column's scaled and exact reduced cost [penalty units]."""
+        return self.horizon_days * 0.5 / SCALE
+
+    def column_cost(self, column: Column) -> int:
+        """Request penalty (on and off requests) of the employee working ``column``."""
+        return self.base_cost + sum(self.cost[k] for k in column)
+
+    def _coefficients(self, duals: Mapping[CoverKey, float]) -> dict[XKey, float]:
+        return {k: self.cost[k] - duals.get((k[1], k[2]), 0.0) for k in self.keys}
+
+    def _scaled(self, coefficients: dict[XKey, float]) -> cp_model.LinearExprT:
+        return sum(round(SCALE * coefficients[k]) * self.cm.x[k] for k in self.keys)
+
+    def _solver(self, time_limit_s: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+        return solver
+
+    def price(self, duals: Mapping[CoverKey, float], convexity_dual: float, time_limit_s: float = 5.0) -> Priced:
+        """Columns of negative reduced cost and the least reduced cost, proven when CP-SAT proves it.
+
+        ``duals`` are the master's cover duals, ``convexity_dual`` the employee's
+        convexity dual; every column CP-SAT reports on its way to the optimum is
+        returned if its reduced cost is negative.
+        """
+        coefficients = self._coefficients(duals)
+        self.cm.model.Minimize(self._scaled(coefficients))
+        collector = _Collector(self.keys, [self.cm.x[k] for k in self.keys])
+        status = self._solver(time_limit_s).Solve(self.cm.model, collector)
+        found = []
+        for column in collector.columns:
+            reduced = self.base_cost + sum(coefficients[k] for k in column) - convexity_dual
+            if reduced < -1e-6:
+                found.append((reduced, column))
+        least = None
+        if status == cp_model.OPTIMAL and collector.columns:
+            best = collector.columns[-1]
+            least = self.base_cost + sum(coefficients[k] for k in best) - convexity_dual - 2 * self.rounding_slack
+        return Priced(tuple(found), least)
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Keeps every solution CP-SAT reports as a column."""
+
+    def __init__(self, keys: list[XKey], variables: list[cp_model.IntVar]) -> None:
+        super().__init__()
+        self.keys, self.variables = keys, variables
+        self.columns: list[Column] = []
+
+    def on_solution_callback(self) -> None:
+        self.columns.append(tuple(k for k, v in zip(self.keys, self.variables, strict=True) if self.Value(v)))
+
+
+class MasterLP:
+    """Linear relaxation over the columns found so far: one convexity row per
+    employee, one cover row per (day, shift) with under- and over-cover slacks."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        self.objective = self.lp.Objective()
+        self.objective.SetMinimization()
+        self.cover: dict[CoverKey, pywraplp.Constraint] = {}
+        for cover in instance.cover:
+            row = self.lp.Constraint(cover.requirement, cover.requirement)
+            under, over = self.lp.NumVar(0, self.lp.infinity(), ""), self.lp.NumVar(0, self.lp.infinity(), "")
+            row.SetCoefficient(under, 1)
+            row.SetCoefficient(over, -1)
+            self.objective.SetCoefficient(under, cover.weight_under)
+            self.objective.SetCoefficient(over, cover.weight_over)
+            self.cover[(cover.day, cover.shift_id)] = row
+        self.convexity = {e.employee_id: self.lp.Constraint(1, 1) for e in instance.employees}
+        self.columns: dict[str, dict[Column, pywraplp.Variable]] = {e.employee_id: {} for e in instance.employees}
+        self.costs: dict[str, dict[Column, int]] = {e.employee_id: {} for e in instance.employees}
+        self.fixed: dict[str, Column] = {}
+
+    def add(self, employee_id: str, column: Column, cost: int) -> bool:
+        """Add a column (False if it is already there); it starts excluded if the employee is fixed."""
+        if column in self.columns[employee_id]:
+            return False
+        variable = self.lp.NumVar(0, 0 if employee_id in self.fixed else 1, "")
+        self.convexity[employee_id].SetCoefficient(variable, 1)
+        for _, day, shift_id in column:
+            self.cover[(day, shift_id)].SetCoefficient(variable, 1)
+        self.objective.SetCoefficient(variable, cost)
+        self.columns[employee_id][column] = variable
+        self.costs[employee_id][column] = cost
+        return True
+
+    def solve(self) -> tuple[float, dict[CoverKey, float], dict[str, float]]:
+        """LP value, cover duals and convexity duals."""
+        status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # slacks make every restricted master feasible
+            raise RuntimeError(f"master LP ended with status {status}")
+        return (self.objective.Value(), {k: r.dual_value() for k, r in self.cover.items()},
+                {e: r.dual_value() for e, r in self.convexity.items()})
+
+    def weights(self, employee_id: str) -> list[tuple[float, Column]]:
+        """The LP weight of each of the employee's columns, largest first."""
+        found = [(v.solution_value(), c) for c, v in self.columns[employee_id].items()]
+        return sorted(found, key=lambda item: -item[0])
+
+    def fix(self, employee_id: str, column: Column) -> None:
+        """Keep only ``column`` for the employee."""
+        for other, variable in self.columns[employee_id].items():
+            variable.SetUb(1 if other == column else 0)
+        self.fixed[employee_id] = column
+
+    def unfix_all(self) -> None:
+        """Allow every column again."""
+        for employee_id in self.fixed:
+            for variable in self.columns[employee_id].values():
+                variable.SetUb(1)
+        self.fixed.clear()

@@ -1,0 +1,93 @@
+"""Columns of a Curtois & Qu instance: the one-employee pricer against brute force, and the
+master LP's bound against the proven optimum."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+from curtois_tiny import TWO_SHIFTS, TWO_STAFF
+from curtois_tiny import write_instance as _write
+
+from benchmarks import curtois_eval
+from benchmarks.curtois import solve_curtois
+from benchmarks.curtois_colgen import ColumnSearch, initial_columns
+from benchmarks.curtois_columns import EmployeePricer, MasterLP
+from benchmarks.curtois_instance import read_instance
+from benchmarks.curtois_model import build_curtois_model
+
+
+def _feasible_schedules(path: Path, employee: str, shifts: list[str], horizon: int) -> list[frozenset]:
+    """Every schedule of a one-employee instance that breaks none of its hard rules."""
+    data = curtois_eval._load(path)
+    found = []
+    for choice in itertools.product([None, *shifts], repeat=horizon):
+        worked = {(employee, d): [s] for d, s in enumerate(choice) if s is not None}
+        if not curtois_eval.violations(data, worked):
+            found.append(frozenset((employee, d, s) for (_, d), (s,) in worked.items()))
+    return found
+
+
+@pytest.mark.parametrize("duals", [{}, {(0, "D"): 3.5, (1, "N"): 7.25, (4, "N"): 2.0, (6, "D"): -1.0}])
+def test_pricer_finds_least_reduced_cost(tmp_path: Path, duals: dict) -> None:
+    """The pricer's proven least reduced cost is the brute-force least, within its rounding slack."""
+    path = _write(tmp_path, TWO_SHIFTS)
+    instance = read_instance(path)
+    pricer = EmployeePricer(instance, instance.employees[0])
+    schedules = _feasible_schedules(path, "A", ["D", "N"], 7)
+    assert schedules
+
+    def reduced(schedule: frozenset) -> float:
+        return pricer.column_cost(tuple(schedule)) - sum(duals.get((d, s), 0.0) for _, d, s in schedule)
+
+    least = min(reduced(s) for s in schedules)
+    convexity_dual = least + 5.0  # so the best column's reduced cost is -5
+    priced = pricer.price(duals, convexity_dual)
+    assert priced.least_reduced_cost is not None
+    assert -5.0 - 2 * pricer.rounding_slack - 1e-9 <= priced.least_reduced_cost <= -5.0 + 1e-9
+    assert priced.columns and all(frozenset(c) in schedules for _, c in priced.columns)
+    assert min(rc for rc, _ in priced.columns) == pytest.approx(-5.0)
+
+
+def test_request_cost_of_a_column(tmp_path: Path) -> None:
+    """An unmet on-request and a granted off-request cost their weights."""
+    instance = read_instance(_write(tmp_path, TWO_SHIFTS))
+    pricer = EmployeePricer(instance, instance.employees[0])
+    assert pricer.column_cost(()) == 2 + 1  # on-requests (A,0,N,2) and (A,6,D,1) unmet
+    assert pricer.column_cost((("A", 0, "N"), ("A", 1, "D"))) == 1 + 3  # (A,1,D) is an off-request
+
+
+def test_master_bound_is_below_the_optimum(tmp_path: Path) -> None:
+    """Column generation converges to a bound no higher than the optimum CP-SAT proves."""
+    path = _write(tmp_path, TWO_STAFF)
+    instance = read_instance(path)
+    search = ColumnSearch(instance, time.perf_counter() + 30, workers=1)
+    try:
+        initial_columns(search)
+        value = search.generate(search.deadline)
+    finally:
+        search.close()
+    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
+    assert optimum.status == "optimal"
+    assert search.converged
+    assert search.lower_bound <= value + 1e-9
+    assert search.lower_bound <= optimum.objective + 1e-9
+    assert value >= optimum.bound - 100  # the LP relaxation is a relaxation, not a guess
+
+
+def test_master_fix_and_unfix(tmp_path: Path) -> None:
+    """A fixed employee keeps one column; unfixing allows all again."""
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+    master = MasterLP(instance)
+    first, second = (("A", 0, "D"),), (("A", 1, "D"),)
+    assert master.add("A", first, 0) and master.add("A", second, 5)
+    assert not master.add("A", first, 0)
+    master.add("B", (), 0)
+    master.fix("A", second)
+    master.solve()
+    assert master.weights("A")[0] == (pytest.approx(1.0), second)
+    master.unfix_all()
+    master.solve()
+    assert master.weights("A")[0][1] == first

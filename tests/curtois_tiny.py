@@ -1,0 +1,80 @@
+"""Tiny Curtois & Qu instances written out by hand, for the benchmark adapter's tests.
+
+``TWO_SHIFTS``: one employee, 7 days, two shift types; ``TWO_STAFF``: two
+employees, 14 days, one shift type. :func:`write_instance` saves one with the
+public files' CRLF line endings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TWO_SHIFTS = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+N,600,D
+
+SECTION_STAFF
+A,D=7|N=2,3000,1440,4,2,2,1
+
+SECTION_DAYS_OFF
+A,3
+
+SECTION_SHIFT_ON_REQUESTS
+A,0,N,2
+A,6,D,1
+
+SECTION_SHIFT_OFF_REQUESTS
+A,1,D,3
+
+SECTION_COVER
+0,D,1,100,1
+0,N,0,100,1
+1,D,1,100,1
+1,N,1,100,1
+2,D,1,100,1
+2,N,0,100,1
+3,D,1,100,1
+3,N,0,100,1
+4,D,0,100,1
+4,N,1,100,1
+5,D,1,100,1
+5,N,0,100,1
+6,D,1,100,1
+6,N,0,100,1
+"""
+
+TWO_STAFF = """\
+SECTION_HORIZON
+14
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=14,4320,2400,4,2,2,1
+B,D=9,4320,1920,3,2,3,2
+
+SECTION_DAYS_OFF
+A,2
+B,9,10
+
+SECTION_SHIFT_ON_REQUESTS
+B,0,D,3
+A,13,D,2
+
+SECTION_SHIFT_OFF_REQUESTS
+A,5,D,1
+
+SECTION_COVER
+""" + "".join(f"{d},D,{1 + d % 3},100,1\n" for d in range(14))
+
+
+def write_instance(tmp_path: Path, text: str, name: str = "Tiny.txt") -> Path:
+    """Write ``text`` as ``tmp_path / name`` with CRLF line endings; return the path."""
+    path = tmp_path / name
+    path.write_text(text.replace("\n", "\r\n"))  # the public files use CRLF
+    return path
