@@ -9,7 +9,8 @@ machine a run actually got when others share it. Writes ``performance.md``
 (both tables, the machine and the command) and each part's table alone as
 ``performance_curtois.md``/``.csv`` and ``performance_hospitals.md``/``.csv``.
 
-* Curtois & Qu: the project's model (:mod:`benchmarks.curtois`) against the
+* Curtois & Qu: the project's method (:func:`benchmarks.curtois.solve_by_columns`:
+  column generation, a dive and CP-SAT on the project's model) against the
   plain CP-SAT model (:mod:`benchmarks.curtois_plain`), same time limit and
   workers; every solution is checked by :mod:`benchmarks.curtois_eval`.
 * Hospitals: the department decomposition (:mod:`scheduler.solver.decompose`)
@@ -38,10 +39,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.curtois import solution_csv, solve_curtois
+from benchmarks.curtois import solution_csv, solve_by_columns
 from benchmarks.curtois_eval import evaluate
 from benchmarks.curtois_instance import read_instance
-from benchmarks.curtois_model import build_curtois_model
 from benchmarks.curtois_plain import solve_plain
 from scheduler.check import check_roster
 from scheduler.model import Roster
@@ -85,11 +85,11 @@ def in_fresh_process(function: Callable[..., dict], *args: object) -> dict:
 
 
 def curtois_run(number: int, formulation: str, time_limit_s: float, workers: int) -> dict:
-    """Solve Instance<number> with the project's model or the plain one; evaluate the CSV."""
+    """Solve Instance<number> with the project's method or the plain model; evaluate the CSV."""
     path = CURTOIS_DIR / f"Instance{number}.txt"
     instance = read_instance(path)
     if formulation == "project":
-        result = solve_curtois(build_curtois_model(instance), time_limit_s, workers)
+        result = solve_by_columns(instance, time_limit_s, workers)
     else:
         result = solve_plain(instance, time_limit_s, workers)
     feasible = None
@@ -140,7 +140,7 @@ def hospital_run(label: str, folder: str | None, doctors: int, method: str, time
 
 
 def curtois_table(numbers: list[int], time_limit_s: float, workers: int) -> pd.DataFrame:
-    """One row per instance: the project's model, the plain baseline, the best-known value."""
+    """One row per instance: the project's method, the plain baseline, the best-known value."""
     rows = []
     for number in numbers:
         ours = in_fresh_process(curtois_run, number, "project", time_limit_s, workers)
