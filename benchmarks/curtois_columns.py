@@ -157,6 +157,9 @@ class MasterLP:
     def solve(self) -> tuple[float, dict[CoverKey, float], dict[str, float]]:
         """LP value, cover duals and convexity duals."""
         status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # numerical trouble: solve again from scratch
+            self.lp.Reset()
+            status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:  # slacks make every restricted master feasible
             raise RuntimeError(f"master LP ended with status {status}")
         return (self.objective.Value(), {k: r.dual_value() for k, r in self.cover.items()},
