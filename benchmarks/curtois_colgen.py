@@ -16,8 +16,14 @@ The stages, all within one wall-clock limit:
    employees fixed before that jump (LP within :data:`DIVE_RISE` of the root)
    held to their schedules, and the dive's roster as a hint, re-rosters the
    others with CP-SAT.
-4. **Polish.** The whole compact model gets the best roster as a hint and the
-   column bound as a constraint, and CP-SAT improves it for the rest of the time.
+4. **Proof.** The whole compact model, with the best roster as a hint and the
+   column bound as a constraint, gets a short CP-SAT solve: enough to prove
+   the small instances optimal.
+5. **More dives.** Until :data:`DIVES_SHARE` of the time, dives that fix one of
+   the few heaviest fractional columns at random, each with its completion,
+   add rosters and columns.
+6. **Set partitioning.** SCIP picks one column per employee among all found.
+7. **Polish.** The compact model again, from the best roster, for the rest of the time.
 
 The search stops as soon as a roster meets the proven bound.
 """
@@ -45,6 +51,8 @@ DIVES_SHARE = 0.6
 PARTITIONING_SHARE = 0.8
 #: Rise of the LP value above the root [penalty units] up to which the dive's fixings are kept.
 DIVE_RISE = 5.0
+#: Share of the time limit for a compact solve after the first dive (proves small instances).
+PROOF_SHARE = 0.1
 #: Most seconds one completion may take.
 COMPLETION_LIMIT_S = 15.0
 #: A later dive fixes one of this many heaviest fractional columns, chosen at random.
@@ -234,7 +242,8 @@ def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
         return None, bound
     roster = Roster(round(solver.ObjectiveValue()),
                     frozenset(k for k, v in cm.x.items() if solver.Value(v)))
-    if not fixed:
+    if not fixed:  # CP-SAT's bound of the whole model is a bound of the instance
+        search.lower_bound = max(search.lower_bound, solver.BestObjectiveBound())
         bound = max(bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
     return roster, bound
 
@@ -259,20 +268,24 @@ def column_search(instance: Instance, time_limit_s: float, workers: int = 2, see
         search.generate(started + GENERATION_SHARE * time_limit_s)
         log(f"root LP bound {search.lower_bound:.2f}, converged {search.converged}")
         dives_end = started + DIVES_SHARE * time_limit_s
+        bound = math.ceil(search.lower_bound - 1e-6)
         first = True
-        while first or dives_end - time.perf_counter() > 0.5:
+        while first or (dives_end - time.perf_counter() > 0.5 and search.best.objective > bound):
             dived, kept = search.dive(dives_end, DIVE_RISE, None if first else rng)
-            first = False
             search.offer(dived, "dive")
-            if search.best.objective <= math.ceil(search.lower_bound - 1e-6):
-                break
-            if kept and dives_end > time.perf_counter():
+            if kept and search.best.objective > bound and dives_end > time.perf_counter():
                 log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
                 completion_end = min(dives_end, time.perf_counter() + COMPLETION_LIMIT_S)
                 completed, _ = polish(instance, search, completion_end, seed, kept)
                 if completed is not None:
                     search.offer(completed, "dive completion")
-        bound = math.ceil(search.lower_bound - 1e-6)
+            if first and search.best.objective > bound:  # a short compact solve proves the easy ones
+                proving_end = min(search.deadline, time.perf_counter() + PROOF_SHARE * time_limit_s)
+                proved, bound = polish(instance, search, proving_end, seed)
+                bound = max(bound, math.ceil(search.lower_bound - 1e-6))
+                if proved is not None:
+                    search.offer(proved, "compact model")
+            first = False
         if search.best.objective > bound:
             combined = set_partitioning(search, started + PARTITIONING_SHARE * time_limit_s)
             if combined is not None:
