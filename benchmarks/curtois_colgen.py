@@ -53,6 +53,9 @@ PARTITIONING_SHARE = 0.8
 DIVE_RISE = 5.0
 #: Share of the time limit for a compact solve after the first dive (proves small instances).
 PROOF_SHARE = 0.1
+#: Most pricing rounds after each fixing in a random dive (the first dive prices until
+#: the LP converges): quicker dives, so more of them.
+RANDOM_DIVE_ROUNDS = 3
 #: Most seconds one completion may take.
 COMPLETION_LIMIT_S = 15.0
 #: A later dive fixes one of this many heaviest fractional columns, chosen at random.
@@ -92,14 +95,17 @@ class ColumnSearch:
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
 
-    def generate(self, stop_at: float) -> float:
-        """Price the unfixed employees until no column improves the LP or ``stop_at``;
-        return the LP value. At the root, raise :attr:`lower_bound` as proven."""
+    def generate(self, stop_at: float, most_rounds: int | None = None) -> float:
+        """Price the unfixed employees until no column improves the LP, ``stop_at`` or
+        ``most_rounds`` pricing rounds; return the LP value. At the root, raise
+        :attr:`lower_bound` as proven."""
         at_root = not self.master.fixed
+        rounds = 0
         while True:
             value, duals, convexity = self.master.solve()
-            if time.perf_counter() >= stop_at:
+            if time.perf_counter() >= stop_at or (most_rounds is not None and rounds >= most_rounds):
                 return value
+            rounds += 1
             employees = [e for e in self.pricers if e not in self.master.fixed]
             limit = max(0.05, min(5.0, stop_at - time.perf_counter()))
             priced: Iterable[tuple[str, Priced]] = self._pool.map(
@@ -146,7 +152,8 @@ class ColumnSearch:
                 chosen = fractional[:1] or free
                 for employee_id in chosen:
                     self.master.fix(employee_id, heaviest[employee_id][1])
-                value = self.generate(stop_at) if time.perf_counter() < stop_at else self.master.solve()[0]
+                rounds = None if rng is None else RANDOM_DIVE_ROUNDS
+                value = self.generate(stop_at, rounds) if time.perf_counter() < stop_at else self.master.solve()[0]
                 if value <= root + most_rise:
                     kept = dict(self.master.fixed)
             return self.roster(dict(self.master.fixed)), kept
@@ -167,7 +174,10 @@ class ColumnSearch:
         return Roster(cost, frozenset(k for c in columns.values() for k in c))
 
     def offer(self, roster: Roster, source: str) -> None:
-        """Keep ``roster`` if it is the best so far."""
+        """Add the roster's columns to the master; keep it if it is the best so far."""
+        for employee_id, pricer in self.pricers.items():
+            column = tuple(k for k in pricer.keys if k in roster.assignments)
+            self.master.add(employee_id, column, pricer.column_cost(column))
         if self.best is None or roster.objective < self.best.objective:
             self.best = roster
             self.log(f"{source}: roster {roster.objective}, bound {math.ceil(self.lower_bound - 1e-6)}")
