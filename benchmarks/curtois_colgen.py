@@ -173,6 +173,10 @@ class ColumnSearch:
             cost += cover.weight_over * max(0, n - cover.requirement)
         return Roster(cost, frozenset(k for c in columns.values() for k in c))
 
+    def proven(self) -> bool:
+        """True when the best roster meets the proven lower bound."""
+        return self.best is not None and self.best.objective <= math.ceil(self.lower_bound - 1e-6)
+
     def offer(self, roster: Roster, source: str) -> None:
         """Add the roster's columns to the master; keep it if it is the best so far."""
         for employee_id, pricer in self.pricers.items():
@@ -272,38 +276,45 @@ def column_search(instance: Instance, time_limit_s: float, workers: int = 2, see
     (from the call); the best roster and the proven lower bound."""
     started = time.perf_counter()
     search = ColumnSearch(instance, started + time_limit_s, workers, log)
-    rng = random.Random(seed)
     try:
-        initial_columns(search)
-        search.generate(started + GENERATION_SHARE * time_limit_s)
-        log(f"root LP bound {search.lower_bound:.2f}, converged {search.converged}")
-        dives_end = started + DIVES_SHARE * time_limit_s
+        try:
+            _column_stages(search, started, time_limit_s, seed)
+        except RuntimeError as exc:  # the master LP failed: the compact model carries on alone
+            log(f"column stages stopped: {exc}")
         bound = math.ceil(search.lower_bound - 1e-6)
-        first = True
-        while first or (dives_end - time.perf_counter() > 0.5 and search.best.objective > bound):
-            dived, kept = search.dive(dives_end, DIVE_RISE, None if first else rng)
-            search.offer(dived, "dive")
-            if kept and search.best.objective > bound and dives_end > time.perf_counter():
-                log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
-                completion_end = min(dives_end, time.perf_counter() + COMPLETION_LIMIT_S)
-                completed, _ = polish(instance, search, completion_end, seed, kept)
-                if completed is not None:
-                    search.offer(completed, "dive completion")
-            if first and search.best.objective > bound:  # a short compact solve proves the easy ones
-                proving_end = min(search.deadline, time.perf_counter() + PROOF_SHARE * time_limit_s)
-                proved, bound = polish(instance, search, proving_end, seed)
-                bound = max(bound, math.ceil(search.lower_bound - 1e-6))
-                if proved is not None:
-                    search.offer(proved, "compact model")
-            first = False
-        if search.best.objective > bound:
-            combined = set_partitioning(search, started + PARTITIONING_SHARE * time_limit_s)
-            if combined is not None:
-                search.offer(combined, "set partitioning")
-        if search.best.objective > bound and search.remaining() > 0.5:
+        if (search.best is None or search.best.objective > bound) and search.remaining() > 0.5:
             polished, bound = polish(instance, search, search.deadline, seed)
             if polished is not None:
                 search.offer(polished, "compact model")
         return search.best, bound
     finally:
         search.close()
+
+
+def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, seed: int) -> None:
+    """Stages 1-6 of the module docstring; the best roster and bound end up in ``search``."""
+    instance, rng = search.instance, random.Random(seed)
+    initial_columns(search)
+    search.generate(started + GENERATION_SHARE * time_limit_s)
+    search.log(f"root LP bound {search.lower_bound:.2f}, converged {search.converged}")
+    dives_end = started + DIVES_SHARE * time_limit_s
+    first = True
+    while first or (dives_end - time.perf_counter() > 0.5 and not search.proven()):
+        dived, kept = search.dive(dives_end, DIVE_RISE, None if first else rng)
+        search.offer(dived, "dive")
+        if 0 < len(kept) < len(search.pricers) and not search.proven() and dives_end > time.perf_counter():
+            search.log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
+            completion_end = min(dives_end, time.perf_counter() + COMPLETION_LIMIT_S)
+            completed, _ = polish(instance, search, completion_end, seed, kept)
+            if completed is not None:
+                search.offer(completed, "dive completion")
+        if first and not search.proven():  # a short compact solve proves the easy ones
+            proving_end = min(search.deadline, time.perf_counter() + PROOF_SHARE * time_limit_s)
+            proved, _ = polish(instance, search, proving_end, seed)
+            if proved is not None:
+                search.offer(proved, "compact model")
+        first = False
+    if not search.proven():
+        combined = set_partitioning(search, started + PARTITIONING_SHARE * time_limit_s)
+        if combined is not None:
+            search.offer(combined, "set partitioning")

@@ -124,11 +124,18 @@ class MasterLP:
     employee, one cover row per (day, shift) with under- and over-cover slacks."""
 
     def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.costs: dict[str, dict[Column, int]] = {e.employee_id: {} for e in instance.employees}
+        self.fixed: dict[str, Column] = {}
+        self._build()
+
+    def _build(self) -> None:
+        """A fresh LP with the cover and convexity rows and every column added so far."""
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         self.objective = self.lp.Objective()
         self.objective.SetMinimization()
         self.cover: dict[CoverKey, pywraplp.Constraint] = {}
-        for cover in instance.cover:
+        for cover in self.instance.cover:
             row = self.lp.Constraint(cover.requirement, cover.requirement)
             under, over = self.lp.NumVar(0, self.lp.infinity(), ""), self.lp.NumVar(0, self.lp.infinity(), "")
             row.SetCoefficient(under, 1)
@@ -136,29 +143,34 @@ class MasterLP:
             self.objective.SetCoefficient(under, cover.weight_under)
             self.objective.SetCoefficient(over, cover.weight_over)
             self.cover[(cover.day, cover.shift_id)] = row
-        self.convexity = {e.employee_id: self.lp.Constraint(1, 1) for e in instance.employees}
-        self.columns: dict[str, dict[Column, pywraplp.Variable]] = {e.employee_id: {} for e in instance.employees}
-        self.costs: dict[str, dict[Column, int]] = {e.employee_id: {} for e in instance.employees}
-        self.fixed: dict[str, Column] = {}
+        self.convexity = {e.employee_id: self.lp.Constraint(1, 1) for e in self.instance.employees}
+        self.columns: dict[str, dict[Column, pywraplp.Variable]] = {e.employee_id: {} for e in self.instance.employees}
+        for employee_id, costs in self.costs.items():
+            for column, cost in costs.items():
+                self._variable(employee_id, column, cost)
 
-    def add(self, employee_id: str, column: Column, cost: int) -> bool:
-        """Add a column (False if it is already there); it starts excluded if the employee is fixed."""
-        if column in self.columns[employee_id]:
-            return False
-        variable = self.lp.NumVar(0, 0 if employee_id in self.fixed else 1, "")
+    def _variable(self, employee_id: str, column: Column, cost: int) -> None:
+        held = self.fixed.get(employee_id)
+        variable = self.lp.NumVar(0, 1 if held is None or held == column else 0, "")
         self.convexity[employee_id].SetCoefficient(variable, 1)
         for _, day, shift_id in column:
             self.cover[(day, shift_id)].SetCoefficient(variable, 1)
         self.objective.SetCoefficient(variable, cost)
         self.columns[employee_id][column] = variable
+
+    def add(self, employee_id: str, column: Column, cost: int) -> bool:
+        """Add a column (False if it is already there); it starts excluded if the employee is fixed."""
+        if column in self.costs[employee_id]:
+            return False
         self.costs[employee_id][column] = cost
+        self._variable(employee_id, column, cost)
         return True
 
     def solve(self) -> tuple[float, dict[CoverKey, float], dict[str, float]]:
         """LP value, cover duals and convexity duals."""
         status = self.lp.Solve()
-        if status != pywraplp.Solver.OPTIMAL:  # numerical trouble: solve again from scratch
-            self.lp.Reset()
+        if status != pywraplp.Solver.OPTIMAL:  # numerical trouble: solve a fresh copy from scratch
+            self._build()
             status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:  # slacks make every restricted master feasible
             raise RuntimeError(f"master LP ended with status {status}")

@@ -91,3 +91,40 @@ def test_master_fix_and_unfix(tmp_path: Path) -> None:
     master.unfix_all()
     master.solve()
     assert master.weights("A")[0][1] == first
+
+
+def test_master_recovers_from_a_failed_lp_solve(tmp_path: Path, monkeypatch) -> None:
+    """A solve GLOP gives up on is repeated on a fresh copy of the LP, with the same answer."""
+    from ortools.linear_solver import pywraplp
+
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+    master = MasterLP(instance)
+    master.add("A", (("A", 0, "D"),), 0)
+    master.add("B", (("B", 1, "D"),), 3)
+    master.fix("B", (("B", 1, "D"),))
+    expected = master.solve()[0]
+    original, calls = pywraplp.Solver.Solve, []
+
+    def fails_once(solver, *args):
+        calls.append(1)
+        return pywraplp.Solver.ABNORMAL if len(calls) == 1 else original(solver, *args)
+
+    monkeypatch.setattr(pywraplp.Solver, "Solve", fails_once)
+    assert master.solve()[0] == pytest.approx(expected)
+    assert len(calls) == 2
+    assert master.weights("B")[0][1] == (("B", 1, "D"),)
+
+
+def test_column_search_carries_on_when_the_lp_fails(tmp_path: Path, monkeypatch) -> None:
+    """If the master LP cannot be solved, the compact model still returns the proven optimum."""
+    from benchmarks import curtois_colgen
+
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+
+    def broken(self):
+        raise RuntimeError("master LP ended with status 4")
+
+    monkeypatch.setattr(MasterLP, "solve", broken)
+    roster, bound = curtois_colgen.column_search(instance, time_limit_s=10, workers=1)
+    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
+    assert roster is not None and roster.objective == bound == optimum.objective
