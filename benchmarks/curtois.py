@@ -105,10 +105,12 @@ def solve_by_columns(instance: Instance, time_limit_s: float = 60.0, workers: in
     if roster is None:
         return CurtoisResult("unknown", None, None, time.perf_counter() - started)
     assignments = tuple(sorted(roster.assignments, key=_roster_order(instance)))
+    if bound > roster.objective:  # a bound above a roster's value would be a defect, never a result
+        raise RuntimeError(f"proven bound {bound} above the roster's objective {roster.objective}")
     return CurtoisResult(
         status="optimal" if bound >= roster.objective else "feasible",
         objective=roster.objective,
-        bound=min(bound, roster.objective),
+        bound=bound,
         wall_s=time.perf_counter() - started,
         assignments=assignments,
         penalties=penalties_of(instance, assignments),

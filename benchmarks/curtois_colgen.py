@@ -4,16 +4,17 @@ The stages, all within one wall-clock limit:
 
 1. **Column generation.** The master LP (:class:`~benchmarks.curtois_columns.MasterLP`)
    over whole-horizon employee schedules is priced by one small CP-SAT model per
-   employee until no schedule has a negative reduced cost. Its value, or the
-   Lagrangian bound ``LP + sum of each employee's least reduced cost`` while it
-   has not converged, is a proven lower bound: much tighter than the compact
-   model's linear relaxation (1140.6 against 815-954 on instance 5).
+   employee until no schedule has a negative reduced cost. The Lagrangian bound
+   ``LP + sum of each employee's least reduced cost`` (as proven by the pricing
+   solves, less their rounding slack) is a proven lower bound; at convergence it
+   is the LP value less that slack, much tighter than the compact model's linear
+   relaxation (1140.6 against 815-954 on instance 5).
 2. **Diving.** Fix the fractional employee schedule with the largest LP
    weight, price again, and repeat until every employee is fixed: a roster. The LP value
    rises slowly while most employees are fixed and then jumps, when the last
    few can no longer fill the cover.
 3. **Completion.** The compact model (:mod:`benchmarks.curtois_model`) with the
-   employees fixed before that jump (LP within :data:`DIVE_RISE` of the root)
+   employees of the last fixing whose LP value was within :data:`DIVE_RISE` of the root
    held to their schedules, and the dive's roster as a hint, re-rosters the
    others with CP-SAT.
 4. **Proof.** The whole compact model, with the best roster as a hint and the
@@ -25,7 +26,8 @@ The stages, all within one wall-clock limit:
 6. **Set partitioning.** SCIP picks one column per employee among all found.
 7. **Polish.** The compact model again, from the best roster, for the rest of the time.
 
-The search stops as soon as a roster meets the proven bound.
+The search stops at the first check (between dives and stages) that finds a
+roster meeting the proven bound.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from benchmarks.curtois_columns import Column, EmployeePricer, MasterLP, Priced
+from benchmarks.curtois_columns import Column, EmployeePricer, MasterLP, MasterLPError, Priced
 from benchmarks.curtois_instance import Instance
 from benchmarks.curtois_model import XKey, build_curtois_model
 
@@ -49,6 +51,8 @@ from benchmarks.curtois_model import XKey, build_curtois_model
 GENERATION_SHARE = 0.45
 DIVES_SHARE = 0.6
 PARTITIONING_SHARE = 0.8
+#: Most seconds one pricing solve may take.
+PRICING_LIMIT_S = 5.0
 #: Rise of the LP value above the root [penalty units] up to which the dive's fixings are kept.
 DIVE_RISE = 5.0
 #: Share of the time limit for a compact solve after the first dive (proves small instances).
@@ -107,10 +111,9 @@ class ColumnSearch:
                 return value
             rounds += 1
             employees = [e for e in self.pricers if e not in self.master.fixed]
-            limit = max(0.05, min(5.0, stop_at - time.perf_counter()))
             priced: Iterable[tuple[str, Priced]] = self._pool.map(
-                _price, [(self.pricers[e], duals, convexity[e], limit) for e in employees])
-            added, lagrangian = 0, value
+                _price, [(self.pricers[e], duals, convexity[e], stop_at) for e in employees])
+            added, lagrangian = 0, self.master.dual_value(duals, convexity)
             for employee_id, result in priced:
                 for _, column in result.columns:
                     added += self.master.add(employee_id, column, self.pricers[employee_id].column_cost(column))
@@ -149,7 +152,8 @@ class ColumnSearch:
                 fractional.sort(key=lambda e: -heaviest[e][0])
                 if rng is not None:
                     fractional = [rng.choice(fractional[:DIVE_CHOICES])] if fractional else []
-                chosen = fractional[:1] or free
+                late = time.perf_counter() >= stop_at  # out of time: fix everyone left at once
+                chosen = free if late else fractional[:1] or free
                 for employee_id in chosen:
                     self.master.fix(employee_id, heaviest[employee_id][1])
                 rounds = None if rng is None else RANDOM_DIVE_ROUNDS
@@ -159,6 +163,10 @@ class ColumnSearch:
             return self.roster(dict(self.master.fixed)), kept
         finally:
             self.master.unfix_all()
+
+    def roster_of(self, assignments: frozenset[XKey]) -> Roster:
+        """The roster of these (employee, day, shift), with its exact objective."""
+        return self.roster({e: tuple(k for k in p.keys if k in assignments) for e, p in self.pricers.items()})
 
     def roster(self, columns: dict[str, Column]) -> Roster:
         """The roster made of one column per employee, with its exact objective."""
@@ -173,13 +181,23 @@ class ColumnSearch:
             cost += cover.weight_over * max(0, n - cover.requirement)
         return Roster(cost, frozenset(k for c in columns.values() for k in c))
 
+    def ensure_usable(self) -> None:
+        """Give every employee without a usable column one feasible schedule."""
+        for employee_id, pricer in self.pricers.items():
+            if not self.master.usable(employee_id):
+                found = pricer.price({}, float("inf"), max(0.05, min(PRICING_LIMIT_S, self.remaining())))
+                if not found.columns:
+                    raise MasterLPError(f"no schedule found for employee {employee_id}")
+                column = min(found.columns)[1]
+                self.master.add(employee_id, column, pricer.column_cost(column))
+
     def proven(self) -> bool:
         """True when the best roster meets the proven lower bound."""
         return self.best is not None and self.best.objective <= math.ceil(self.lower_bound - 1e-6)
 
     def offer(self, roster: Roster, source: str) -> None:
         """Add the roster's columns to the master; keep it if it is the best so far."""
-        for employee_id, pricer in self.pricers.items():
+        for employee_id, pricer in self.pricers.items():  # rosters here keep every hard rule
             column = tuple(k for k in pricer.keys if k in roster.assignments)
             self.master.add(employee_id, column, pricer.column_cost(column))
         if self.best is None or roster.objective < self.best.objective:
@@ -197,10 +215,10 @@ def set_partitioning(search: ColumnSearch, stop_at: float) -> Roster | None:
     staff: dict[tuple[int, str], list[pywraplp.Variable]] = {k: [] for k in search.master.cover}
     terms, picks, hinted, hint = [], {}, [], []
     best = search.best.assignments if search.best is not None else frozenset()
-    for employee_id, columns in search.master.columns.items():
+    for employee_id in search.pricers:
         own = frozenset(k for k in best if k[0] == employee_id)
         options = []
-        for column in columns:
+        for column in search.master.usable(employee_id):
             pick = solver.BoolVar("")
             picks[(employee_id, column)] = pick
             options.append(pick)
@@ -225,8 +243,12 @@ def set_partitioning(search: ColumnSearch, stop_at: float) -> Roster | None:
 
 
 def _price(job: tuple[EmployeePricer, dict, float, float]) -> tuple[str, Priced]:
-    pricer, duals, convexity_dual, limit = job
-    return pricer.employee_id, pricer.price(duals, convexity_dual, limit)
+    """One pricing job of the thread pool; its time limit is set when it starts."""
+    pricer, duals, convexity_dual, stop_at = job
+    left = stop_at - time.perf_counter()
+    if left <= 0:
+        return pricer.employee_id, Priced((), None)
+    return pricer.employee_id, pricer.price(duals, convexity_dual, min(PRICING_LIMIT_S, left))
 
 
 def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
@@ -254,8 +276,7 @@ def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
     status = solver.Solve(cm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, bound
-    roster = Roster(round(solver.ObjectiveValue()),
-                    frozenset(k for k, v in cm.x.items() if solver.Value(v)))
+    roster = search.roster_of(frozenset(k for k, v in cm.x.items() if solver.Value(v)))
     if not fixed:  # CP-SAT's bound of the whole model is a bound of the instance
         search.lower_bound = max(search.lower_bound, solver.BestObjectiveBound())
         bound = max(bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
@@ -263,11 +284,10 @@ def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
 
 
 def initial_columns(search: ColumnSearch) -> None:
-    """Each employee's cheapest schedule by requests alone: the master's first columns."""
+    """The master's first columns: the empty schedule of every employee, which makes the
+    LP feasible (cover slacks do the rest) and is never chosen for a roster."""
     for employee_id, pricer in search.pricers.items():
-        priced = pricer.price({}, 0.0, max(0.05, search.remaining() / 10))
-        column = min(priced.columns)[1] if priced.columns else ()
-        search.master.add(employee_id, column, pricer.column_cost(column))
+        search.master.add(employee_id, (), pricer.column_cost(()), usable=False)
 
 
 def column_search(instance: Instance, time_limit_s: float, workers: int = 2, seed: int = 1,
@@ -279,7 +299,7 @@ def column_search(instance: Instance, time_limit_s: float, workers: int = 2, see
     try:
         try:
             _column_stages(search, started, time_limit_s, seed)
-        except RuntimeError as exc:  # the master LP failed: the compact model carries on alone
+        except MasterLPError as exc:  # the compact model carries on alone
             log(f"column stages stopped: {exc}")
         bound = math.ceil(search.lower_bound - 1e-6)
         if (search.best is None or search.best.objective > bound) and search.remaining() > 0.5:
@@ -297,6 +317,7 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
     initial_columns(search)
     search.generate(started + GENERATION_SHARE * time_limit_s)
     search.log(f"root LP bound {search.lower_bound:.2f}, converged {search.converged}")
+    search.ensure_usable()
     dives_end = started + DIVES_SHARE * time_limit_s
     first = True
     while first or (dives_end - time.perf_counter() > 0.5 and not search.proven()):

@@ -10,7 +10,8 @@ next ones.
 
 Reduced costs are in the instance's penalty units. The pricing objective is
 scaled by :data:`SCALE` and rounded to integers for CP-SAT; the rounding error
-of a column is at most ``horizon / 2 / SCALE`` and every bound below subtracts it.
+of a column is at most ``horizon / 2 / SCALE``, and the least reduced cost a
+pricing solve proves (from CP-SAT's bound of the scaled objective) subtracts it.
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ CoverKey = tuple[int, str]  # day, shift id
 SCALE = 1000
 
 
+class MasterLPError(RuntimeError):
+    """The column stages cannot go on (the master LP failed, or an employee has no schedule)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Priced:
     """What one pricing solve found for an employee."""
 
     columns: tuple[tuple[float, Column], ...]  #: (reduced cost, column) with reduced cost < 0
-    least_reduced_cost: float | None  #: proven lower bound of every column's reduced cost; None if not proven
+    least_reduced_cost: float | None  #: proven lower bound of every column's reduced cost; None if none
 
 
 class EmployeePricer:
@@ -94,16 +99,16 @@ class EmployeePricer:
         coefficients = self._coefficients(duals)
         self.cm.model.Minimize(self._scaled(coefficients))
         collector = _Collector(self.keys, [self.cm.x[k] for k in self.keys])
-        status = self._solver(time_limit_s).Solve(self.cm.model, collector)
+        solver = self._solver(time_limit_s)
+        status = solver.Solve(self.cm.model, collector)
         found = []
         for column in collector.columns:
             reduced = self.base_cost + sum(coefficients[k] for k in column) - convexity_dual
             if reduced < -1e-6:
                 found.append((reduced, column))
         least = None
-        if status == cp_model.OPTIMAL and collector.columns:
-            best = collector.columns[-1]
-            least = self.base_cost + sum(coefficients[k] for k in best) - convexity_dual - 2 * self.rounding_slack
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # CP-SAT's proven bound of the scaled optimum
+            least = self.base_cost - convexity_dual + solver.BestObjectiveBound() / SCALE - self.rounding_slack
         return Priced(tuple(found), least)
 
 
@@ -127,6 +132,7 @@ class MasterLP:
         self.instance = instance
         self.costs: dict[str, dict[Column, int]] = {e.employee_id: {} for e in instance.employees}
         self.fixed: dict[str, Column] = {}
+        self.unusable: set[tuple[str, Column]] = set()
         self._build()
 
     def _build(self) -> None:
@@ -151,6 +157,9 @@ class MasterLP:
 
     def _variable(self, employee_id: str, column: Column, cost: int) -> None:
         held = self.fixed.get(employee_id)
+        # the upper bound of 1 (implied by the convexity row) shapes GLOP's vertices, which the
+        # dives follow; a column at that bound may keep a negative reduced cost, so bounds are
+        # taken from the dual objective (see dual_value), not from the LP value
         variable = self.lp.NumVar(0, 1 if held is None or held == column else 0, "")
         self.convexity[employee_id].SetCoefficient(variable, 1)
         for _, day, shift_id in column:
@@ -158,13 +167,31 @@ class MasterLP:
         self.objective.SetCoefficient(variable, cost)
         self.columns[employee_id][column] = variable
 
-    def add(self, employee_id: str, column: Column, cost: int) -> bool:
-        """Add a column (False if it is already there); it starts excluded if the employee is fixed."""
+    def add(self, employee_id: str, column: Column, cost: int, usable: bool = True) -> bool:
+        """Add a column (False if it is already there); it starts excluded if the employee is fixed.
+
+        A column that is not ``usable`` (the empty start column, which may break an
+        employee's minimum minutes) stays in the LP but is never chosen for a roster.
+        """
         if column in self.costs[employee_id]:
+            if usable:
+                self.unusable.discard((employee_id, column))
             return False
+        if not usable:
+            self.unusable.add((employee_id, column))
         self.costs[employee_id][column] = cost
         self._variable(employee_id, column, cost)
         return True
+
+    def usable(self, employee_id: str) -> dict[Column, int]:
+        """The employee's columns that may go into a roster, with their costs."""
+        return {c: cost for c, cost in self.costs[employee_id].items() if (employee_id, c) not in self.unusable}
+
+    def dual_value(self, duals: dict[CoverKey, float], convexity: dict[str, float]) -> float:
+        """The dual objective ``sum(cover dual x requirement) + sum(convexity duals)``: plus
+        each employee's least reduced cost, a lower bound of every roster's penalty."""
+        return (sum(duals[(c.day, c.shift_id)] * c.requirement for c in self.instance.cover)
+                + sum(convexity.values()))
 
     def solve(self) -> tuple[float, dict[CoverKey, float], dict[str, float]]:
         """LP value, cover duals and convexity duals."""
@@ -173,13 +200,14 @@ class MasterLP:
             self._build()
             status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:  # slacks make every restricted master feasible
-            raise RuntimeError(f"master LP ended with status {status}")
+            raise MasterLPError(f"master LP ended with status {status}")
         return (self.objective.Value(), {k: r.dual_value() for k, r in self.cover.items()},
                 {e: r.dual_value() for e, r in self.convexity.items()})
 
     def weights(self, employee_id: str) -> list[tuple[float, Column]]:
-        """The LP weight of each of the employee's columns, largest first."""
-        found = [(v.solution_value(), c) for c, v in self.columns[employee_id].items()]
+        """The LP weight of each of the employee's usable columns, largest first."""
+        found = [(v.solution_value(), c) for c, v in self.columns[employee_id].items()
+                 if (employee_id, c) not in self.unusable]
         return sorted(found, key=lambda item: -item[0])
 
     def fix(self, employee_id: str, column: Column) -> None:

@@ -121,9 +121,11 @@ def test_command_line_writes_csv_and_rejects_bad_input(tmp_path: Path, capsys) -
     """Exit 0 with a CSV the evaluator accepts; a malformed instance exits 2 naming the line."""
     path = _write(tmp_path, TWO_SHIFTS)
     out = tmp_path / "out.csv"
-    assert curtois.main([str(path), "--time-limit", "5", "--workers", "1", "--out", str(out)]) == 0
-    assert out.read_text().splitlines()[0] == "employee,day,shift"
-    assert curtois_eval.main([str(path), str(out)]) == 0
+    for method in ("columns", "compact"):
+        assert curtois.main([str(path), "--time-limit", "5", "--workers", "1", "--method", method,
+                             "--out", str(out)]) == 0
+        assert out.read_text().splitlines()[0] == "employee,day,shift"
+        assert curtois_eval.main([str(path), str(out)]) == 0
     bad = _write(tmp_path, TWO_SHIFTS.replace("A,0,N,2", "A,zero,N,2"), "Bad.txt")
     assert curtois.main([str(bad), "--out", str(tmp_path / "x.csv")]) == 2
     assert "row" in capsys.readouterr().err

@@ -4,6 +4,7 @@ master LP's bound against the proven optimum."""
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from curtois_tiny import write_instance as _write
 from benchmarks import curtois_eval
 from benchmarks.curtois import solve_curtois
 from benchmarks.curtois_colgen import ColumnSearch, initial_columns
-from benchmarks.curtois_columns import EmployeePricer, MasterLP
+from benchmarks.curtois_columns import EmployeePricer, MasterLP, MasterLPError
 from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_model import build_curtois_model
 
@@ -59,22 +60,62 @@ def test_request_cost_of_a_column(tmp_path: Path) -> None:
     assert pricer.column_cost((("A", 0, "N"), ("A", 1, "D"))) == 1 + 3  # (A,1,D) is an off-request
 
 
-def test_master_bound_is_below_the_optimum(tmp_path: Path) -> None:
-    """Column generation converges to a bound no higher than the optimum CP-SAT proves."""
+def _every_column(path: Path, employee: str, horizon: int) -> list[tuple]:
+    """Every one-shift ('D') schedule of ``employee`` that keeps the employee's hard rules."""
+    data = curtois_eval._load(path)
+    found = []
+    for mask in range(1 << horizon):
+        worked = {(employee, d): ["D"] for d in range(horizon) if mask >> d & 1}
+        broken = [v for v in curtois_eval.violations(data, worked) if v.startswith((f"{employee} ", f"{employee}:"))]
+        if not broken:
+            found.append(tuple((employee, d, "D") for d in range(horizon) if mask >> d & 1))
+    return found
+
+
+def test_column_generation_reaches_the_full_lp(tmp_path: Path) -> None:
+    """Column generation ends at the LP over *every* feasible schedule (enumerated here), and
+    its proven bound lies between that LP less the rounding slack and the LP itself; every
+    column it generated keeps the employee's hard rules."""
     path = _write(tmp_path, TWO_STAFF)
     instance = read_instance(path)
-    search = ColumnSearch(instance, time.perf_counter() + 30, workers=1)
+    search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
     try:
         initial_columns(search)
         value = search.generate(search.deadline)
     finally:
         search.close()
-    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
-    assert optimum.status == "optimal"
+    everything = MasterLP(instance)
+    allowed = {}
+    for employee in ("A", "B"):
+        allowed[employee] = set(_every_column(path, employee, 14))
+        for column in allowed[employee]:
+            everything.add(employee, column, search.pricers[employee].column_cost(column))
+    full_lp = everything.solve()[0]
+    slack = sum(p.rounding_slack for p in search.pricers.values())
     assert search.converged
-    assert search.lower_bound <= value + 1e-9
-    assert search.lower_bound <= optimum.objective + 1e-9
-    assert value >= optimum.bound - 100  # the LP relaxation is a relaxation, not a guess
+    assert full_lp - 1e-6 <= value <= full_lp + 2 * slack + 1e-6
+    assert value - 2 * slack - 1e-6 <= search.lower_bound <= full_lp + 1e-9
+    for employee in search.master.columns:
+        assert set(search.master.usable(employee)) <= allowed[employee]
+        assert () not in search.master.usable(employee)  # the empty start column breaks minimum minutes
+    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
+    assert optimum.status == "optimal" and search.lower_bound <= optimum.objective
+
+
+def test_a_dive_does_not_raise_the_bound(tmp_path: Path) -> None:
+    """Only the root LP proves a bound: LP values with employees fixed are not bounds."""
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+    search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
+    try:
+        initial_columns(search)
+        search.generate(search.deadline)
+        root_bound = search.lower_bound
+        roster, _ = search.dive(search.deadline, most_rise=5.0)
+    finally:
+        search.close()
+    assert search.lower_bound == root_bound
+    assert not search.master.fixed  # the dive leaves the master as it found it
+    assert roster.objective >= math.ceil(root_bound - 1e-6)
 
 
 def test_master_fix_and_unfix(tmp_path: Path) -> None:
@@ -122,7 +163,7 @@ def test_column_search_carries_on_when_the_lp_fails(tmp_path: Path, monkeypatch)
     instance = read_instance(_write(tmp_path, TWO_STAFF))
 
     def broken(self):
-        raise RuntimeError("master LP ended with status 4")
+        raise MasterLPError("master LP ended with status 4")
 
     monkeypatch.setattr(MasterLP, "solve", broken)
     roster, bound = curtois_colgen.column_search(instance, time_limit_s=10, workers=1)
