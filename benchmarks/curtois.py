@@ -183,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                              "compact: CP-SAT on the compact model alone")
     parser.add_argument("--deterministic-time", type=float, default=None,
                         help="compact method: also stop on this CP-SAT deterministic time, for repeatable results")
-    parser.add_argument("--log", action="store_true", help="print CP-SAT's search log")
+    parser.add_argument("--log", action="store_true",
+                        help="print progress: each stage's roster (columns) or CP-SAT's search log (compact)")
     args = parser.parse_args(argv)
     try:
         instance = read_instance(args.instance)
