@@ -22,8 +22,8 @@ The stages, all within one wall-clock limit:
    column bound as a constraint, gets a short CP-SAT solve: enough to prove
    the small instances optimal.
 5. **More dives.** Until :data:`DIVES_SHARE` of the time, dives that fix one of
-   the few heaviest fractional columns at random, each with its completion,
-   add rosters and columns.
+   the few heaviest fractional columns at random, each with its completion (of a
+   random size, :data:`RANDOM_DIVE_RISES`), add rosters and columns.
 6. **Set partitioning.** SCIP picks one column per employee among all found.
 7. **Polish.** The compact model again, from the best roster, for the rest of the time.
 
@@ -54,8 +54,11 @@ DIVES_SHARE = 0.6
 PARTITIONING_SHARE = 0.8
 #: Most seconds one pricing solve may take.
 PRICING_LIMIT_S = 5.0
-#: Rise of the LP value above the root [penalty units] up to which the dive's fixings are kept.
+#: Rise of the LP value above the root [penalty units] up to which the dive's fixings are kept
+#: for its completion; a random dive draws its rise from RANDOM_DIVE_RISES, so its
+#: completions re-roster more or fewer employees.
 DIVE_RISE = 5.0
+RANDOM_DIVE_RISES = (2.0, 5.0, 10.0)
 #: Share of the time limit for a compact solve after the first dive (proves small instances).
 PROOF_SHARE = 0.1
 #: Most pricing rounds after each fixing in a random dive (the first dive prices until
@@ -322,7 +325,8 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
     dives_end = started + DIVES_SHARE * time_limit_s
     first = True
     while first or (dives_end - time.perf_counter() > 0.5 and not search.proven()):
-        dived, kept = search.dive(dives_end, DIVE_RISE, None if first else rng)
+        rise = DIVE_RISE if first else rng.choice(RANDOM_DIVE_RISES)
+        dived, kept = search.dive(dives_end, rise, None if first else rng)
         search.offer(dived, "dive")
         if 0 < len(kept) < len(search.pricers) and not search.proven() and dives_end > time.perf_counter():
             search.log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
