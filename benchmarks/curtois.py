@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from benchmarks.curtois_colgen import column_search
 from benchmarks.curtois_instance import Instance, read_instance
-from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model
+from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model, penalties_of
 from scheduler.errors import InputError
 from scheduler.output import write_text_safely
 
@@ -122,22 +122,6 @@ def _roster_order(instance: Instance):
     employees = {e.employee_id: i for i, e in enumerate(instance.employees)}
     shifts = {s: i for i, s in enumerate(instance.shift_ids)}
     return lambda key: (employees[key[0]], key[1], shifts[key[2]])
-
-
-def penalties_of(instance: Instance, assignments: tuple[XKey, ...]) -> dict[str, int]:
-    """Weighted penalty per soft rule of a roster (the objective is their sum)."""
-    worked = set(assignments)
-    on = sum(r.weight for r in instance.on_requests if (r.employee_id, r.day, r.shift_id) not in worked)
-    off = sum(r.weight for r in instance.off_requests if (r.employee_id, r.day, r.shift_id) in worked)
-    staffed: dict[tuple[int, str], int] = {}
-    for _, day, shift_id in assignments:
-        staffed[(day, shift_id)] = staffed.get((day, shift_id), 0) + 1
-    under = over = 0
-    for cover in instance.cover:
-        n = staffed.get((cover.day, cover.shift_id), 0)
-        under += cover.weight_under * max(0, cover.requirement - n)
-        over += cover.weight_over * max(0, n - cover.requirement)
-    return {"shift_on_request": on, "shift_off_request": off, "cover_under": under, "cover_over": over}
 
 
 def _result(cm: CurtoisModel, values: tuple[int, ...], objective: float, bound: float,

@@ -45,7 +45,7 @@ from ortools.sat.python import cp_model
 
 from benchmarks.curtois_columns import Column, EmployeePricer, MasterLP, MasterLPError, Priced
 from benchmarks.curtois_instance import Instance
-from benchmarks.curtois_model import XKey, build_curtois_model
+from benchmarks.curtois_model import XKey, build_curtois_model, penalties_of
 
 #: Shares of the time limit by which root column generation, the dives with their
 #: completions, and the set partitioning must end; the rest polishes the best roster.
@@ -174,16 +174,8 @@ class ColumnSearch:
 
     def roster(self, columns: dict[str, Column]) -> Roster:
         """The roster made of one column per employee, with its exact objective."""
-        cost = sum(self.pricers[e].column_cost(c) for e, c in columns.items())
-        staffed: dict[tuple[int, str], int] = {}
-        for column in columns.values():
-            for _, day, shift_id in column:
-                staffed[(day, shift_id)] = staffed.get((day, shift_id), 0) + 1
-        for cover in self.instance.cover:
-            n = staffed.get((cover.day, cover.shift_id), 0)
-            cost += cover.weight_under * max(0, cover.requirement - n)
-            cost += cover.weight_over * max(0, n - cover.requirement)
-        return Roster(cost, frozenset(k for c in columns.values() for k in c))
+        assignments = frozenset(k for c in columns.values() for k in c)
+        return Roster(sum(penalties_of(self.instance, assignments).values()), assignments)
 
     def ensure_usable(self) -> None:
         """Give every employee without a usable column one feasible schedule."""

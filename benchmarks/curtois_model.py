@@ -11,6 +11,7 @@ terms (``shift_on_request``, ``shift_off_request``, ``cover_under``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -167,3 +168,19 @@ def build_curtois_model(instance: Instance) -> CurtoisModel:
     _soft_rules(cm)
     cm.model.Minimize(cm.objective_expr())
     return cm
+
+
+def penalties_of(instance: Instance, assignments: Iterable[XKey]) -> dict[str, int]:
+    """Weighted penalty per soft rule of a roster (the objective is their sum)."""
+    worked = set(assignments)
+    on = sum(r.weight for r in instance.on_requests if (r.employee_id, r.day, r.shift_id) not in worked)
+    off = sum(r.weight for r in instance.off_requests if (r.employee_id, r.day, r.shift_id) in worked)
+    staffed: dict[tuple[int, str], int] = {}
+    for _, day, shift_id in assignments:
+        staffed[(day, shift_id)] = staffed.get((day, shift_id), 0) + 1
+    under = over = 0
+    for cover in instance.cover:
+        n = staffed.get((cover.day, cover.shift_id), 0)
+        under += cover.weight_under * max(0, cover.requirement - n)
+        over += cover.weight_over * max(0, n - cover.requirement)
+    return {"shift_on_request": on, "shift_off_request": off, "cover_under": under, "cover_over": over}
