@@ -320,12 +320,9 @@ def column_search(instance: Instance, time_limit_s: float, workers: int = 2, see
 def improve_by_windows(search: ColumnSearch, stop_at: float, seed: int) -> None:
     """Re-roster windows of days of the best roster (:mod:`benchmarks.curtois_windows`)
     until ``stop_at`` or no window improves it."""
-    def offer(assignments: frozenset[XKey]) -> int:
-        search.offer(search.roster_of(assignments), "day windows")
-        return search.best.objective
-
-    best = search.best
-    WindowSearch(search.instance, search.workers).improve(best.assignments, best.objective, stop_at, seed, offer)
+    WindowSearch(search.instance, search.workers).improve(
+        search.best.assignments, stop_at, seed,
+        lambda roster, objective: search.offer(Roster(objective, roster), "day windows"))
 
 
 def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, seed: int) -> None:

@@ -53,13 +53,12 @@ def test_improve_widens_the_windows_to_the_optimum(tmp_path: Path, text: str) ->
     start, optimum = _roster_at_least(instance, 0)
     reported: list[int] = []
 
-    def improved(roster: frozenset) -> int:
-        reported.append(_objective(instance, roster))
-        return reported[-1]
+    def on_better(roster: frozenset, objective: int) -> None:
+        assert objective == _objective(instance, roster)
+        reported.append(objective)
 
     windows = WindowSearch(instance, workers=1)
-    best = windows.improve(start, _objective(instance, start), time.perf_counter() + 60, seed=1,
-                           improved=improved, first_window_days=1)
+    best = windows.improve(start, time.perf_counter() + 60, seed=1, on_better=on_better, first_window_days=1)
     assert _objective(instance, best) == optimum
     assert reported and reported[-1] == optimum
     assert reported == sorted(reported, reverse=True) and len(set(reported)) == len(reported)
@@ -69,4 +68,4 @@ def test_improve_stops_at_its_deadline(tmp_path: Path) -> None:
     instance = read_instance(_write(tmp_path, TWO_STAFF))
     start, _ = _roster_at_least(instance, 0)
     windows = WindowSearch(instance, workers=1)
-    assert windows.improve(start, _objective(instance, start), time.perf_counter() - 1, seed=1) == start
+    assert windows.improve(start, time.perf_counter() - 1, seed=1) == start
