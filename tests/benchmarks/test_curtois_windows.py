@@ -1,4 +1,5 @@
-"""Day-window search: it holds the roster outside the window and never makes it worse."""
+"""Day-window search: it holds the roster outside the window, never makes it worse,
+moves sideways to rosters of equal cost, and keeps to its deadline and target."""
 
 from __future__ import annotations
 
@@ -10,62 +11,110 @@ from curtois_tiny import TWO_SHIFTS, TWO_STAFF
 from curtois_tiny import write_instance as _write
 from ortools.sat.python import cp_model
 
+from benchmarks.curtois_colgen import ColumnSearch, Roster, improve_by_windows
 from benchmarks.curtois_instance import Instance, read_instance
 from benchmarks.curtois_model import build_curtois_model, penalties_of
 from benchmarks.curtois_windows import WindowSearch
-
-
-def _roster_at_least(instance: Instance, least: int) -> tuple[frozenset, int]:
-    """A feasible roster whose objective is at least ``least`` (the cheapest such), and the optimum."""
-    cm = build_curtois_model(instance)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    assert solver.Solve(cm.model) == cp_model.OPTIMAL
-    optimum = round(solver.ObjectiveValue())
-    cm.model.Add(cm.objective_expr() >= max(least, optimum + 1))
-    assert solver.Solve(cm.model) == cp_model.OPTIMAL
-    return frozenset(k for k, v in cm.x.items() if solver.Value(v)), optimum
 
 
 def _objective(instance: Instance, roster: frozenset) -> int:
     return sum(penalties_of(instance, roster).values())
 
 
+def _worse_roster(instance: Instance) -> tuple[frozenset, int]:
+    """A feasible roster that is not optimal, and the optimum."""
+    cm = build_curtois_model(instance)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.Solve(cm.model) == cp_model.OPTIMAL
+    optimum = round(solver.ObjectiveValue())
+    cm.model.Add(cm.objective_expr() >= optimum + 1)
+    assert solver.Solve(cm.model) == cp_model.OPTIMAL
+    roster = frozenset(k for k, v in cm.x.items() if solver.Value(v))
+    assert _objective(instance, roster) > optimum
+    return roster, optimum
+
+
 @pytest.mark.parametrize("text", [TWO_SHIFTS, TWO_STAFF])
 def test_a_window_changes_only_its_days(tmp_path: Path, text: str) -> None:
     instance = read_instance(_write(tmp_path, text))
-    roster, _ = _roster_at_least(instance, 0)
+    roster, _ = _worse_roster(instance)
     windows = WindowSearch(instance, workers=1)
     for first_day in range(0, instance.horizon_days - 2, 2):
-        found = windows.best_in_window(roster, first_day, 3, 10.0, seed=1)
-        assert found is not None
-        changed = {key[1] for key in roster ^ found[0]}
-        assert changed <= set(range(first_day, first_day + 3))
-        assert _objective(instance, found[0]) <= _objective(instance, roster)
+        found, proven = windows.best_in_window(roster, first_day, 3, time.perf_counter() + 10, seed=1)
+        assert found is not None and proven
+        assert {key[1] for key in roster ^ found} <= set(range(first_day, first_day + 3))
+        assert _objective(instance, found) <= _objective(instance, roster)
 
 
 @pytest.mark.parametrize("text", [TWO_SHIFTS, TWO_STAFF])
-def test_improve_widens_the_windows_to_the_optimum(tmp_path: Path, text: str) -> None:
+def test_improve_widens_the_windows_to_a_proven_optimum(tmp_path: Path, text: str) -> None:
     """From a worse roster and one-day windows, the search widens its windows until one
-    covers the whole horizon, so it ends at the compact model's optimum; every roster it
-    reports is better than the last."""
+    spans the horizon, so it ends at the compact model's optimum, proven."""
     instance = read_instance(_write(tmp_path, text))
-    start, optimum = _roster_at_least(instance, 0)
+    start, optimum = _worse_roster(instance)
     reported: list[int] = []
 
     def on_better(roster: frozenset, objective: int) -> None:
         assert objective == _objective(instance, roster)
+        assert not reported or objective < reported[-1]
         reported.append(objective)
 
     windows = WindowSearch(instance, workers=1)
-    best = windows.improve(start, time.perf_counter() + 60, seed=1, on_better=on_better, first_window_days=1)
-    assert _objective(instance, best) == optimum
+    started = time.perf_counter()
+    best = windows.improve(start, started + 60, seed=1, on_better=on_better, first_window_days=1)
+    assert time.perf_counter() - started < 30  # it stops when the whole horizon is solved
+    assert _objective(instance, best) == optimum and windows.proven_optimal
     assert reported and reported[-1] == optimum
-    assert reported == sorted(reported, reverse=True) and len(set(reported)) == len(reported)
 
 
-def test_improve_stops_at_its_deadline(tmp_path: Path) -> None:
+class _Scripted(WindowSearch):
+    """Windows whose rosters come from a script: (roster returned, its objective)."""
+
+    def __init__(self, instance: Instance, script: list[tuple[frozenset, int]]) -> None:
+        super().__init__(instance, workers=1)
+        self.script, self.seen, self.costs = list(script), [], {}
+
+    def best_in_window(self, roster, first_day, days, stop_at, seed):  # noqa: ANN001, ANN201
+        self.seen.append(roster)
+        found, cost = self.script.pop(0) if self.script else (roster, self.objective_of(roster))
+        self.costs[found] = cost
+        return found, False
+
+    def objective_of(self, roster: frozenset) -> int:
+        return self.costs.get(roster, 10)
+
+
+def test_equal_cost_rosters_replace_the_current_one_without_a_report(tmp_path: Path) -> None:
     instance = read_instance(_write(tmp_path, TWO_STAFF))
-    start, _ = _roster_at_least(instance, 0)
+    start, sideways, better = frozenset({"start"}), frozenset({"sideways"}), frozenset({"better"})
+    windows = _Scripted(instance, [(sideways, 10), (better, 9)])
+    reported = []
+    windows.improve(start, time.perf_counter() + 60, on_better=lambda r, o: reported.append((r, o)), target=9)
+    assert windows.seen[:2] == [start, sideways]  # the second window starts from the sideways roster
+    assert reported == [(better, 9)]  # only the better one is reported; the target ends the search
+
+
+def test_improve_keeps_to_its_deadline_and_target(tmp_path: Path) -> None:
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+    start, _ = _worse_roster(instance)
     windows = WindowSearch(instance, workers=1)
-    assert windows.improve(start, time.perf_counter() - 1, seed=1) == start
+    assert windows.improve(start, time.perf_counter() - 1, seed=1) == start  # no time: no window
+    assert windows.improve(start, time.perf_counter() + 60, target=_objective(instance, start)) == start
+    scripted = _Scripted(instance, [])  # every window ends without a proof, so the search runs to the deadline
+    started = time.perf_counter()
+    scripted.improve(start, started + 0.5)
+    assert 0.4 < time.perf_counter() - started < 1.0
+
+
+def test_column_search_takes_the_windows_roster_and_its_proof(tmp_path: Path) -> None:
+    instance = read_instance(_write(tmp_path, TWO_SHIFTS))
+    start, optimum = _worse_roster(instance)
+    search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
+    try:
+        search.best = Roster(_objective(instance, start), start)
+        improve_by_windows(search, search.deadline, seed=1)  # 7 days: one window is the horizon
+    finally:
+        search.close()
+    assert search.best.objective == optimum == _objective(instance, search.best.assignments)
+    assert search.lower_bound == optimum and search.proven()
