@@ -75,7 +75,8 @@ class WindowSearch:
         ``on_better`` gets each better roster and its objective. A window's roster
         that costs the same as the current one replaces it too (a sideways move,
         each window with its own CP-SAT seed): on instance 8, from a 1305 roster
-        that no 10-day window improved, sideways moves reached 1303 within 1 s.
+        that 22 random 11-day windows had not improved, 10-day windows with
+        sideways moves reached 1303 within 1 s.
         """
         rng = random.Random(seed)
         objective = self.objective_of(roster)
