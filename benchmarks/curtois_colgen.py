@@ -26,11 +26,12 @@ The stages, all within one wall-clock limit:
    random size, :data:`RANDOM_DIVE_RISES`), add rosters and columns.
 6. **Set partitioning.** SCIP picks one column per employee among all found.
 7. **Day windows.** Every employee re-rostered over a few consecutive days at a
-   time, the rest of the best roster held (:mod:`benchmarks.curtois_windows`),
+   time, the rest of the current roster held (:mod:`benchmarks.curtois_windows`),
    for the rest of the time. In logged runs it took instance 8 from 1307 to
    1305 and to 1303 in the last 15 s, where the compact model from the best
-   roster (the stage it replaced) had found nothing. Should the windows ever run out, or the column stages
-   fail, the compact model polishes the best roster until the deadline.
+   roster (the stage it replaced) had found nothing. Should the windows end
+   early, or the column stages fail, the compact model polishes the best roster
+   until the deadline.
 
 The search stops at the first check (between dives and stages) that finds a
 roster meeting the proven bound.
