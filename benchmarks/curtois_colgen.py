@@ -257,7 +257,7 @@ def _price(job: tuple[EmployeePricer, dict, float, float]) -> tuple[str, Priced]
 
 
 def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
-           fixed: dict[str, Column] | None = None, log_search: bool = False) -> tuple[Roster | None, int]:
+           fixed: dict[str, Column] | None = None) -> tuple[Roster | None, int]:
     """Improve the best roster with CP-SAT on the compact model until ``stop_at``,
     with the employees of ``fixed`` held to their columns; return the roster
     CP-SAT ends with and, when nothing is held, its proven bound."""
@@ -277,7 +277,6 @@ def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.1, stop_at - time.perf_counter())
     solver.parameters.subsolvers.append("max_lp")
-    solver.parameters.log_search_progress = log_search
     status = solver.Solve(cm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, bound
