@@ -39,6 +39,7 @@ roster meeting the proven bound.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import time
@@ -51,7 +52,7 @@ from ortools.sat.python import cp_model
 
 from benchmarks.curtois_columns import Column, EmployeePricer, MasterLP, MasterLPError, Priced
 from benchmarks.curtois_instance import Instance
-from benchmarks.curtois_model import XKey, build_curtois_model, penalties_of
+from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model, held_model, penalties_of
 from benchmarks.curtois_windows import WindowSearch
 
 #: Shares of the time limit by which root column generation, the dives with their
@@ -103,6 +104,11 @@ class ColumnSearch:
         self.pricers = {e.employee_id: EmployeePricer(self.instance, e) for e in self.instance.employees}
         self.master = MasterLP(self.instance)
         self._pool = ThreadPoolExecutor(max(1, self.workers))
+
+    @functools.cached_property
+    def compact(self) -> CurtoisModel:
+        """The instance's compact model, built once for every completion, proof and window."""
+        return build_curtois_model(self.instance)
 
     def close(self) -> None:
         self._pool.shutdown()
@@ -256,28 +262,26 @@ def _price(job: tuple[EmployeePricer, dict, float, float]) -> tuple[str, Priced]
     return pricer.employee_id, pricer.price(duals, convexity_dual, min(PRICING_LIMIT_S, left))
 
 
-def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
+def polish(search: ColumnSearch, stop_at: float, seed: int,
            fixed: dict[str, Column] | None = None) -> tuple[Roster | None, int]:
     """Improve the best roster with CP-SAT on the compact model until ``stop_at``,
-    with the employees of ``fixed`` held to their columns; return the roster
-    CP-SAT ends with and, when nothing is held, its proven bound."""
-    cm = build_curtois_model(instance)
-    bound = math.ceil(search.lower_bound - 1e-6)
+    with the employees of ``fixed`` held to their columns (the others start from
+    the best roster); return the roster CP-SAT ends with and, when nothing is
+    held, its proven bound."""
+    cm = search.compact
+    fixed = fixed or {}
+    start = frozenset(k for column in fixed.values() for k in column)
     if search.best is not None:
-        for key, variable in cm.x.items():
-            cm.model.AddHint(variable, key in search.best.assignments)
-    for employee_id, column in (fixed or {}).items():
-        held = frozenset(column)
-        for key in cm.x:
-            if key[0] == employee_id:
-                cm.model.Add(cm.x[key] == int(key in held))
-    cm.model.Add(cm.objective_expr() >= bound)
+        start |= frozenset(k for k in search.best.assignments if k[0] not in fixed)
+    model = held_model(cm, start, lambda key: key[0] in fixed)
+    bound = math.ceil(search.lower_bound - 1e-6)
+    model.Add(_objective_of(model) >= bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = search.workers
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.1, stop_at - time.perf_counter())
     solver.parameters.subsolvers.append("max_lp")
-    status = solver.Solve(cm.model)
+    status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, bound
     roster = search.roster_of(frozenset(k for k, v in cm.x.items() if solver.Value(v)))
@@ -285,6 +289,13 @@ def polish(instance: Instance, search: ColumnSearch, stop_at: float, seed: int,
         search.lower_bound = max(search.lower_bound, solver.BestObjectiveBound())
         bound = max(bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
     return roster, bound
+
+
+def _objective_of(model: cp_model.CpModel) -> cp_model.LinearExprT:
+    """The objective of ``model`` as an expression over its own variables."""
+    objective = model.Proto().objective
+    return sum(coefficient * model.get_int_var_from_proto_index(index)
+               for index, coefficient in zip(objective.vars, objective.coeffs, strict=True)) + int(objective.offset)
 
 
 def initial_columns(search: ColumnSearch) -> None:
@@ -309,7 +320,7 @@ def column_search(instance: Instance, time_limit_s: float, workers: int = 2, see
             improve_by_windows(search, search.deadline, seed)
         bound = math.ceil(search.lower_bound - 1e-6)
         if (search.best is None or search.best.objective > bound) and search.remaining() > 0.5:
-            polished, bound = polish(instance, search, search.deadline, seed)
+            polished, bound = polish(search, search.deadline, seed)
             if polished is not None:
                 search.offer(polished, "compact model")
         return search.best, bound
@@ -321,7 +332,7 @@ def improve_by_windows(search: ColumnSearch, stop_at: float, seed: int) -> None:
     """Re-roster windows of days of the best roster (:mod:`benchmarks.curtois_windows`)
     until ``stop_at``, until it meets the proven bound, or until a window spanning the
     whole horizon is solved to optimality (which proves the roster optimal)."""
-    windows = WindowSearch(search.instance, search.workers)
+    windows = WindowSearch(search.instance, search.workers, search.compact)
     windows.improve(search.best.assignments, stop_at, seed,
                     lambda roster, objective: search.offer(Roster(objective, roster), "day windows"),
                     target=math.ceil(search.lower_bound - 1e-6))
@@ -331,7 +342,7 @@ def improve_by_windows(search: ColumnSearch, stop_at: float, seed: int) -> None:
 
 def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, seed: int) -> None:
     """Stages 1-6 of the module docstring; the best roster and bound end up in ``search``."""
-    instance, rng = search.instance, random.Random(seed)
+    rng = random.Random(seed)
     initial_columns(search)
     search.generate(started + GENERATION_SHARE * time_limit_s)
     search.log(f"root LP bound {search.lower_bound:.2f}, converged {search.converged}")
@@ -345,12 +356,12 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
         if 0 < len(kept) < len(search.pricers) and not search.proven() and dives_end > time.perf_counter():
             search.log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
             completion_end = min(dives_end, time.perf_counter() + COMPLETION_LIMIT_S)
-            completed, _ = polish(instance, search, completion_end, seed, kept)
+            completed, _ = polish(search, completion_end, seed, kept)
             if completed is not None:
                 search.offer(completed, "dive completion")
         if first and not search.proven():  # a short compact solve proves the easy ones
             proving_end = min(search.deadline, time.perf_counter() + PROOF_SHARE * time_limit_s)
-            proved, _ = polish(instance, search, proving_end, seed)
+            proved, _ = polish(search, proving_end, seed)
             if proved is not None:
                 search.offer(proved, "compact model")
         first = False

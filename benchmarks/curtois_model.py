@@ -11,7 +11,7 @@ terms (``shift_on_request``, ``shift_off_request``, ``cover_under``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -168,6 +168,23 @@ def build_curtois_model(instance: Instance) -> CurtoisModel:
     _soft_rules(cm)
     cm.model.Minimize(cm.objective_expr())
     return cm
+
+
+def held_model(cm: CurtoisModel, roster: frozenset[XKey], held: Callable[[XKey], bool]) -> cp_model.CpModel:
+    """A copy of the model with every decision whose key is ``held`` fixed to its value in
+    ``roster`` (by its domain, which presolve removes) and every decision hinted from it.
+
+    The copy costs a proto copy, not a model build (0.15 s on instance 8), so one
+    built model serves every neighbourhood and completion of a search.
+    """
+    model = cm.model.Clone()
+    for key, variable in cm.x.items():
+        value = int(key in roster)
+        if held(key):
+            domain = model.Proto().variables[variable.Index()].domain
+            domain[0] = domain[1] = value
+        model.AddHint(model.get_bool_var_from_proto_index(variable.Index()), value)
+    return model
 
 
 def penalties_of(instance: Instance, assignments: Iterable[XKey]) -> dict[str, int]:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from benchmarks.curtois_instance import Instance
-from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model, penalties_of
+from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model, held_model, penalties_of
 
 #: Width [days] of the first windows.
 FIRST_WINDOW_DAYS = 10
@@ -37,8 +37,9 @@ WINDOW_LIMIT_S = 5.0
 class WindowSearch:
     """Re-roster windows of consecutive days of one incumbent roster."""
 
-    def __init__(self, instance: Instance, workers: int = 2) -> None:
-        self.cm: CurtoisModel = build_curtois_model(instance)
+    def __init__(self, instance: Instance, workers: int = 2, cm: CurtoisModel | None = None) -> None:
+        """``cm``, the instance's built compact model, is built here when not given."""
+        self.cm: CurtoisModel = cm if cm is not None else build_curtois_model(instance)
         self.workers = workers
         self.horizon_days = instance.horizon_days
         #: True once a window spanning the whole horizon was solved to optimality:
@@ -50,13 +51,7 @@ class WindowSearch:
         """The best roster CP-SAT finds that equals ``roster`` outside days ``first_day``
         to ``first_day + days - 1`` (None if it found none) by ``stop_at`` or within
         :data:`WINDOW_LIMIT_S`, and whether CP-SAT proved it the window's best."""
-        model = self.cm.model.Clone()
-        for key, variable in self.cm.x.items():
-            value = int(key in roster)
-            if not first_day <= key[1] < first_day + days:
-                domain = model.Proto().variables[variable.Index()].domain
-                domain[0] = domain[1] = value
-            model.AddHint(model.get_bool_var_from_proto_index(variable.Index()), value)
+        model = held_model(self.cm, roster, lambda key: not first_day <= key[1] < first_day + days)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = seed

@@ -14,7 +14,7 @@ from curtois_tiny import write_instance as _write
 
 from benchmarks import curtois_eval
 from benchmarks.curtois import solve_curtois
-from benchmarks.curtois_colgen import ColumnSearch, initial_columns
+from benchmarks.curtois_colgen import ColumnSearch, initial_columns, polish
 from benchmarks.curtois_columns import EmployeePricer, MasterLP, MasterLPError
 from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_model import build_curtois_model
@@ -106,6 +106,29 @@ def test_a_dive_does_not_raise_the_bound(tmp_path: Path) -> None:
     assert search.lower_bound == root_bound
     assert not search.master.fixed  # the dive leaves the master as it found it
     assert roster.objective >= math.ceil(root_bound - 1e-6)
+
+
+def test_polish_holds_the_fixed_employees(tmp_path: Path) -> None:
+    """A completion keeps the held employee's column, and the whole-model polish reaches
+    the compact model's optimum and proves it."""
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1).objective
+    search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
+    try:
+        initial_columns(search)
+        search.generate(search.deadline)
+        search.ensure_usable()
+        dived, _ = search.dive(search.deadline, most_rise=5.0)
+        search.offer(dived, "dive")
+        employee = instance.employees[0].employee_id
+        held = {employee: tuple(sorted(k for k in dived.assignments if k[0] == employee))}
+        completed, _ = polish(search, time.perf_counter() + 10, seed=1, fixed=held)
+        assert completed is not None and completed.objective <= dived.objective
+        assert {k for k in completed.assignments if k[0] == employee} == set(held[employee])
+        polished, bound = polish(search, time.perf_counter() + 10, seed=1)
+    finally:
+        search.close()
+    assert polished is not None and polished.objective == bound == optimum
 
 
 def test_master_fix_and_unfix(tmp_path: Path) -> None:
