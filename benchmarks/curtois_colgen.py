@@ -16,8 +16,8 @@ The stages, all within one wall-clock limit:
    few can no longer fill the cover.
 3. **Completion.** The compact model (:mod:`benchmarks.curtois_model`) with the
    employees of the last fixing whose LP value was within :data:`DIVE_RISE` of the root
-   held to their schedules, and the dive's roster as a hint, re-rosters the
-   others with CP-SAT.
+   held to their schedules re-rosters the others with CP-SAT, starting from the
+   best roster so far.
 4. **Proof.** The whole compact model, with the best roster as a hint and the
    column bound as a constraint, gets a short CP-SAT solve: enough to prove
    the small instances optimal.
@@ -273,7 +273,8 @@ def polish(search: ColumnSearch, stop_at: float, seed: int,
     start = frozenset(k for column in fixed.values() for k in column)
     if search.best is not None:
         start |= frozenset(k for k in search.best.assignments if k[0] not in fixed)
-    model = held_model(cm, start, lambda key: key[0] in fixed)
+    # with no roster and nothing held there is nothing to hint (all-off breaks the minimum minutes)
+    model = held_model(cm, start, lambda key: key[0] in fixed, hint=search.best is not None or bool(fixed))
     bound = math.ceil(search.lower_bound - 1e-6)
     model.Add(_objective_of(model) >= bound)
     solver = cp_model.CpSolver()
@@ -292,10 +293,11 @@ def polish(search: ColumnSearch, stop_at: float, seed: int,
 
 
 def _objective_of(model: cp_model.CpModel) -> cp_model.LinearExprT:
-    """The objective of ``model`` as an expression over its own variables."""
+    """The integer objective to minimise of ``model``, as an expression over its own variables."""
     objective = model.Proto().objective
-    return sum(coefficient * model.get_int_var_from_proto_index(index)
-               for index, coefficient in zip(objective.vars, objective.coeffs, strict=True)) + int(objective.offset)
+    assert objective.scaling_factor in (0.0, 1.0) and not model.Proto().has_floating_point_objective()
+    variables = [model.get_int_var_from_proto_index(index) for index in objective.vars]
+    return cp_model.LinearExpr.weighted_sum(variables, list(objective.coeffs)) + int(objective.offset)
 
 
 def initial_columns(search: ColumnSearch) -> None:

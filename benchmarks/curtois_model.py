@@ -170,9 +170,11 @@ def build_curtois_model(instance: Instance) -> CurtoisModel:
     return cm
 
 
-def held_model(cm: CurtoisModel, roster: frozenset[XKey], held: Callable[[XKey], bool]) -> cp_model.CpModel:
+def held_model(cm: CurtoisModel, roster: frozenset[XKey], held: Callable[[XKey], bool],
+               hint: bool = True) -> cp_model.CpModel:
     """A copy of the model with every decision whose key is ``held`` fixed to its value in
-    ``roster`` (by its domain, which presolve removes) and every decision hinted from it.
+    ``roster`` (by its domain, which presolve removes) and, with ``hint``, every decision
+    hinted from it. The built model itself is left unchanged.
 
     The copy costs a proto copy, not a model build (0.15 s on instance 8), so one
     built model serves every neighbourhood and completion of a search.
@@ -183,7 +185,8 @@ def held_model(cm: CurtoisModel, roster: frozenset[XKey], held: Callable[[XKey],
         if held(key):
             domain = model.Proto().variables[variable.Index()].domain
             domain[0] = domain[1] = value
-        model.AddHint(model.get_bool_var_from_proto_index(variable.Index()), value)
+        if hint:
+            model.AddHint(model.get_bool_var_from_proto_index(variable.Index()), value)
     return model
 
 

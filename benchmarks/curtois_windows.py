@@ -39,6 +39,7 @@ class WindowSearch:
 
     def __init__(self, instance: Instance, workers: int = 2, cm: CurtoisModel | None = None) -> None:
         """``cm``, the instance's built compact model, is built here when not given."""
+        assert cm is None or cm.instance is instance
         self.cm: CurtoisModel = cm if cm is not None else build_curtois_model(instance)
         self.workers = workers
         self.horizon_days = instance.horizon_days

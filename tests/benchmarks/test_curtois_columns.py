@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from curtois_tiny import TWO_SHIFTS, TWO_STAFF
 from curtois_tiny import write_instance as _write
+from ortools.sat.python import cp_model
 
 from benchmarks import curtois_eval
 from benchmarks.curtois import solve_curtois
-from benchmarks.curtois_colgen import ColumnSearch, initial_columns, polish
+from benchmarks.curtois_colgen import ColumnSearch, _objective_of, initial_columns, polish
 from benchmarks.curtois_columns import EmployeePricer, MasterLP, MasterLPError
 from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_model import build_curtois_model
@@ -109,26 +110,48 @@ def test_a_dive_does_not_raise_the_bound(tmp_path: Path) -> None:
 
 
 def test_polish_holds_the_fixed_employees(tmp_path: Path) -> None:
-    """A completion keeps the held employee's column, and the whole-model polish reaches
-    the compact model's optimum and proves it."""
+    """A completion keeps the held employee's column, taken from a worse roster than the
+    optimum, and leaves the shared compact model as it was; the whole-model polish then
+    reaches the optimum and proves it."""
     instance = read_instance(_write(tmp_path, TWO_STAFF))
-    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1).objective
+    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
+    worse_cm = build_curtois_model(instance)
+    worse_cm.model.Add(worse_cm.objective_expr() >= optimum.objective + 1)
+    worse = frozenset(solve_curtois(worse_cm, time_limit_s=10, workers=1).assignments)
+    def own(roster: frozenset, employee_id: str) -> set:
+        return {k for k in roster if k[0] == employee_id}
+
+    employee = next(e.employee_id for e in instance.employees
+                    if own(worse, e.employee_id) != own(frozenset(optimum.assignments), e.employee_id))
+    held = {employee: tuple(sorted(k for k in worse if k[0] == employee))}
     search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
     try:
         initial_columns(search)
         search.generate(search.deadline)
-        search.ensure_usable()
-        dived, _ = search.dive(search.deadline, most_rise=5.0)
-        search.offer(dived, "dive")
-        employee = instance.employees[0].employee_id
-        held = {employee: tuple(sorted(k for k in dived.assignments if k[0] == employee))}
+        search.offer(search.roster_of(worse), "worse roster")
+        constraints = len(search.compact.model.Proto().constraints)
         completed, _ = polish(search, time.perf_counter() + 10, seed=1, fixed=held)
-        assert completed is not None and completed.objective <= dived.objective
+        assert completed is not None
         assert {k for k in completed.assignments if k[0] == employee} == set(held[employee])
+        assert len(search.compact.model.Proto().constraints) == constraints
+        assert not search.compact.model.Proto().solution_hint.vars
         polished, bound = polish(search, time.perf_counter() + 10, seed=1)
     finally:
         search.close()
-    assert polished is not None and polished.objective == bound == optimum
+    assert polished is not None and polished.objective == bound == optimum.objective
+
+
+def test_objective_rebuilt_from_the_proto(tmp_path: Path) -> None:
+    """The objective rebuilt over a copy's own variables (with its request offsets) takes
+    CP-SAT's objective value."""
+    instance = read_instance(_write(tmp_path, TWO_STAFF))
+    model = build_curtois_model(instance).model.Clone()
+    objective = _objective_of(model)
+    assert model.Proto().objective.offset != 0  # on-requests add a constant
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.Solve(model) == cp_model.OPTIMAL
+    assert solver.Value(objective) == solver.ObjectiveValue()
 
 
 def test_master_fix_and_unfix(tmp_path: Path) -> None:

@@ -44,11 +44,15 @@ def test_held_decisions_keep_the_rosters_values(tmp_path: Path, text: str) -> No
 @pytest.mark.parametrize("text", [TWO_SHIFTS, TWO_STAFF])
 def test_nothing_held_is_the_whole_model(tmp_path: Path, text: str) -> None:
     """Holding nothing leaves the instance's optimum reachable, and the built model keeps no
-    held domain: a copy holding everything does not change the next copy."""
+    held domain, hint or constraint of its copies."""
     instance = read_instance(_write(tmp_path, text))
     cm = build_curtois_model(instance)
     optimum = _solve(cm.model).ObjectiveValue()
+    constraints = len(cm.model.Proto().constraints)
     everything_off = held_model(cm, frozenset(), lambda _key: True)
     assert all(list(everything_off.Proto().variables[v.Index()].domain) == [0, 0] for v in cm.x.values())
     assert _solve(held_model(cm, frozenset(), lambda _key: False)).ObjectiveValue() == optimum
     assert all(list(cm.model.Proto().variables[v.Index()].domain) == [0, 1] for v in cm.x.values())
+    assert not cm.model.Proto().solution_hint.vars and len(cm.model.Proto().constraints) == constraints
+    unhinted = held_model(cm, frozenset(), lambda _key: False, hint=False)
+    assert not unhinted.Proto().solution_hint.vars
