@@ -1,6 +1,7 @@
 """Tiny Curtois & Qu instances written out by hand, for the benchmark adapter's tests.
 
-``TWO_SHIFTS``: one employee, 7 days, two shift types; ``TWO_STAFF``: two
+``ONE_STAFF``: one employee, 7 days, one shift type, two days that cannot be
+covered; ``TWO_SHIFTS``: one employee, 7 days, two shift types; ``TWO_STAFF``: two
 employees, 14 days, one shift type. :func:`write_instance` saves one with the
 public files' CRLF line endings.
 """
@@ -8,6 +9,22 @@ public files' CRLF line endings.
 from __future__ import annotations
 
 from pathlib import Path
+
+ONE_STAFF = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=7,2400,960,4,2,2,1
+
+SECTION_SHIFT_ON_REQUESTS
+A,2,D,2
+
+SECTION_COVER
+""" + "".join(f"{d},D,1,100,1\n" for d in range(7))
 
 TWO_SHIFTS = """\
 SECTION_HORIZON

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curtois_tiny import ONE_STAFF, write_instance
+
 from benchmarks import curtois_suite
-
-TINY = """\
-SECTION_HORIZON
-7
-
-SECTION_SHIFTS
-D,480,
-
-SECTION_STAFF
-A,D=7,2400,960,4,2,2,1
-
-SECTION_SHIFT_ON_REQUESTS
-A,2,D,2
-
-SECTION_COVER
-""" + "".join(f"{d},D,1,100,1\n" for d in range(7))
 
 
 def test_suite_row_and_report(tmp_path: Path) -> None:
@@ -28,7 +14,7 @@ def test_suite_row_and_report(tmp_path: Path) -> None:
     evaluator's verdict, and the report files are written."""
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "Instance1.txt").write_text(TINY.replace("\n", "\r\n"))
+    write_instance(folder, ONE_STAFF, "Instance1.txt")
     out = tmp_path / "out"
     assert curtois_suite.main(["--instances", "1", "--time-limit", "5", "--workers", "1",
                                "--folder", str(folder), "--out", str(out), "--name", "run"]) == 0
