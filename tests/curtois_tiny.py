@@ -3,12 +3,17 @@
 ``ONE_STAFF``: one employee, 7 days, one shift type, two days that cannot be
 covered; ``TWO_SHIFTS``: one employee, 7 days, two shift types; ``TWO_STAFF``: two
 employees, 14 days, one shift type. :func:`write_instance` saves one with the
-public files' CRLF line endings.
+public files' CRLF line endings; :func:`optimum_and_worse` gives an instance's
+optimal roster and a worse one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from benchmarks.curtois import solve_curtois
+from benchmarks.curtois_instance import Instance
+from benchmarks.curtois_model import XKey, build_curtois_model, penalties_of
 
 ONE_STAFF = """\
 SECTION_HORIZON
@@ -95,3 +100,17 @@ def write_instance(tmp_path: Path, text: str, name: str = "Tiny.txt") -> Path:
     path = tmp_path / name
     path.write_text(text.replace("\n", "\r\n"))  # the public files use CRLF
     return path
+
+
+def optimum_and_worse(instance: Instance) -> tuple[frozenset[XKey], int, frozenset[XKey]]:
+    """The compact model's optimal roster and its objective, and the best roster costing more
+    (both solved to optimality by the compact command's solve)."""
+    optimal = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
+    assert optimal.status == "optimal"
+    cm = build_curtois_model(instance)
+    cm.model.Add(cm.objective_expr() >= optimal.objective + 1)
+    worse = solve_curtois(cm, time_limit_s=10, workers=1)
+    assert worse.status == "optimal"
+    roster = frozenset(worse.assignments)
+    assert sum(penalties_of(instance, roster).values()) > optimal.objective
+    return frozenset(optimal.assignments), optimal.objective, roster

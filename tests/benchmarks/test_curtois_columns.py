@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from curtois_tiny import TWO_SHIFTS, TWO_STAFF
+from curtois_tiny import TWO_SHIFTS, TWO_STAFF, optimum_and_worse
 from curtois_tiny import write_instance as _write
 from ortools.sat.python import cp_model
 
@@ -114,15 +114,13 @@ def test_polish_holds_the_fixed_employees(tmp_path: Path) -> None:
     optimum, and leaves the shared compact model as it was; the whole-model polish then
     reaches the optimum and proves it."""
     instance = read_instance(_write(tmp_path, TWO_STAFF))
-    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
-    worse_cm = build_curtois_model(instance)
-    worse_cm.model.Add(worse_cm.objective_expr() >= optimum.objective + 1)
-    worse = frozenset(solve_curtois(worse_cm, time_limit_s=10, workers=1).assignments)
+    optimal, optimum, worse = optimum_and_worse(instance)
+
     def own(roster: frozenset, employee_id: str) -> set:
         return {k for k in roster if k[0] == employee_id}
 
     employee = next(e.employee_id for e in instance.employees
-                    if own(worse, e.employee_id) != own(frozenset(optimum.assignments), e.employee_id))
+                    if own(worse, e.employee_id) != own(optimal, e.employee_id))
     held = {employee: tuple(sorted(k for k in worse if k[0] == employee))}
     search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
     try:
@@ -138,7 +136,7 @@ def test_polish_holds_the_fixed_employees(tmp_path: Path) -> None:
         polished, bound = polish(search, time.perf_counter() + 10, seed=1)
     finally:
         search.close()
-    assert polished is not None and polished.objective == bound == optimum.objective
+    assert polished is not None and polished.objective == bound == optimum
 
 
 def test_objective_rebuilt_from_the_proto(tmp_path: Path) -> None:

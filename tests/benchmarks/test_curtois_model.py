@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from curtois_tiny import TWO_SHIFTS, TWO_STAFF
+from curtois_tiny import TWO_SHIFTS, TWO_STAFF, optimum_and_worse
 from curtois_tiny import write_instance as _write
 from ortools.sat.python import cp_model
 
-from benchmarks.curtois import solve_curtois
 from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_model import build_curtois_model, held_model, penalties_of
 
@@ -28,10 +27,7 @@ def test_held_decisions_keep_the_rosters_values(tmp_path: Path, text: str) -> No
     """A worse roster held on its first employee: that employee's schedule is kept, and the
     optimum of the rest is no better than the instance's optimum."""
     instance = read_instance(_write(tmp_path, text))
-    optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1).objective
-    worse_cm = build_curtois_model(instance)
-    worse_cm.model.Add(worse_cm.objective_expr() >= optimum + 1)
-    roster = frozenset(solve_curtois(worse_cm, time_limit_s=10, workers=1).assignments)
+    _, optimum, roster = optimum_and_worse(instance)
     employee = instance.employees[0].employee_id
 
     cm = build_curtois_model(instance)

@@ -7,13 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from curtois_tiny import TWO_SHIFTS, TWO_STAFF
+from curtois_tiny import TWO_SHIFTS, TWO_STAFF, optimum_and_worse
 from curtois_tiny import write_instance as _write
 
-from benchmarks.curtois import solve_curtois
 from benchmarks.curtois_colgen import ColumnSearch, Roster, improve_by_windows
 from benchmarks.curtois_instance import Instance, read_instance
-from benchmarks.curtois_model import build_curtois_model, penalties_of
+from benchmarks.curtois_model import penalties_of
 from benchmarks.curtois_windows import WindowSearch
 
 
@@ -22,16 +21,9 @@ def _objective(instance: Instance, roster: frozenset) -> int:
 
 
 def _worse_roster(instance: Instance) -> tuple[frozenset, int]:
-    """A feasible roster that is not optimal, and the optimum (both by the compact command's solve)."""
-    optimal = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
-    assert optimal.status == "optimal"
-    cm = build_curtois_model(instance)
-    cm.model.Add(cm.objective_expr() >= optimal.objective + 1)
-    worse = solve_curtois(cm, time_limit_s=10, workers=1)
-    assert worse.status == "optimal"
-    roster = frozenset(worse.assignments)
-    assert _objective(instance, roster) > optimal.objective
-    return roster, optimal.objective
+    """A feasible roster that is not optimal, and the optimum."""
+    _, optimum, roster = optimum_and_worse(instance)
+    return roster, optimum
 
 
 @pytest.mark.parametrize("text", [TWO_SHIFTS, TWO_STAFF])
