@@ -20,16 +20,10 @@ def _objective(instance: Instance, roster: frozenset) -> int:
     return sum(penalties_of(instance, roster).values())
 
 
-def _worse_roster(instance: Instance) -> tuple[frozenset, int]:
-    """A feasible roster that is not optimal, and the optimum."""
-    _, optimum, roster = optimum_and_worse(instance)
-    return roster, optimum
-
-
 @pytest.mark.parametrize("text", [TWO_SHIFTS, TWO_STAFF])
 def test_a_window_changes_only_its_days(tmp_path: Path, text: str) -> None:
     instance = read_instance(_write(tmp_path, text))
-    roster, _ = _worse_roster(instance)
+    _, _, roster = optimum_and_worse(instance)
     windows = WindowSearch(instance, workers=1)
     for first_day in range(0, instance.horizon_days - 2, 2):
         found, proven = windows.best_in_window(roster, first_day, 3, time.perf_counter() + 10, seed=1)
@@ -43,7 +37,7 @@ def test_improve_widens_the_windows_to_a_proven_optimum(tmp_path: Path, text: st
     """From a worse roster and one-day windows, the search widens its windows until one
     spans the horizon, so it ends at the compact model's optimum, proven."""
     instance = read_instance(_write(tmp_path, text))
-    start, optimum = _worse_roster(instance)
+    _, optimum, start = optimum_and_worse(instance)
     reported: list[int] = []
 
     def on_better(roster: frozenset, objective: int) -> None:
@@ -88,7 +82,7 @@ def test_equal_cost_rosters_replace_the_current_one_without_a_report(tmp_path: P
 
 def test_improve_keeps_to_its_deadline_and_target(tmp_path: Path) -> None:
     instance = read_instance(_write(tmp_path, TWO_STAFF))
-    start, _ = _worse_roster(instance)
+    _, _, start = optimum_and_worse(instance)
     windows = WindowSearch(instance, workers=1)
     assert windows.improve(start, time.perf_counter() - 1, seed=1) == start  # no time: no window
     assert windows.improve(start, time.perf_counter() + 60, target=_objective(instance, start)) == start
@@ -100,7 +94,7 @@ def test_improve_keeps_to_its_deadline_and_target(tmp_path: Path) -> None:
 
 def test_column_search_takes_the_windows_roster_and_its_proof(tmp_path: Path) -> None:
     instance = read_instance(_write(tmp_path, TWO_SHIFTS))
-    start, optimum = _worse_roster(instance)
+    _, optimum, start = optimum_and_worse(instance)
     search = ColumnSearch(instance, time.perf_counter() + 60, workers=1)
     try:
         search.best = Roster(_objective(instance, start), start)
