@@ -15,7 +15,14 @@ from ortools.sat.python import cp_model
 
 from benchmarks import curtois_eval
 from benchmarks.curtois import solve_curtois
-from benchmarks.curtois_colgen import ColumnSearch, _objective_of, initial_columns, polish
+from benchmarks.curtois_colgen import (
+    DIVE_STEPS_PER_FRACTIONAL,
+    ColumnSearch,
+    DivePace,
+    _objective_of,
+    initial_columns,
+    polish,
+)
 from benchmarks.curtois_columns import EmployeePricer, MasterLP, MasterLPError
 from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_model import build_curtois_model
@@ -203,3 +210,35 @@ def test_column_search_carries_on_when_the_lp_fails(tmp_path: Path, monkeypatch)
     roster, bound = curtois_colgen.column_search(instance, time_limit_s=10, workers=1)
     optimum = solve_curtois(build_curtois_model(instance), time_limit_s=10, workers=1)
     assert roster is not None and roster.objective == bound == optimum.objective
+
+
+class _FakeClock:
+    """A clock the test moves by hand [s]."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_dive_pace_fixes_one_column_per_step_while_time_allows() -> None:
+    clock = _FakeClock()
+    pace = DivePace(stop_at=130.0, clock=clock)
+    assert pace.batch(20) == 1  # no step measured yet
+    for _ in range(5):  # 1 s per step, 25 s left: 0.6 x 20 = 12 steps fit
+        clock.now += 1.0
+        pace.step_done()
+    assert pace.batch(20) == 1
+
+
+def test_dive_pace_fixes_more_columns_per_step_when_behind() -> None:
+    clock = _FakeClock()
+    pace = DivePace(stop_at=110.0, clock=clock)
+    for _ in range(4):  # 2 s per step, 2 s left: one step for 0.6 x 10 = 6 steps' work
+        clock.now += 2.0
+        pace.step_done()
+    assert pace.batch(10) == math.ceil(DIVE_STEPS_PER_FRACTIONAL * 10)
+    assert pace.batch(1) == 1  # the last fractional employee is fixed alone
+    clock.now = 200.0  # past the stop: the work of every step left, in one step
+    assert pace.batch(10) == math.ceil(DIVE_STEPS_PER_FRACTIONAL * 10)
