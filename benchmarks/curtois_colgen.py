@@ -19,7 +19,7 @@ The stages, all within one wall-clock limit:
    employees of the last fixing whose LP value was within :data:`DIVE_RISE` of the root
    held to their schedules re-rosters the others with CP-SAT, starting from the
    best roster so far. The first dive's completion gets at least
-   :data:`FIRST_COMPLETION_SHARE` of the time limit.
+   :data:`FIRST_COMPLETION_SHARE` of the time limit when the dive had to hurry.
 4. **Proof.** The whole compact model, with the best roster as a hint and the
    column bound as a constraint, gets a short CP-SAT solve: enough to prove
    the small instances optimal.
@@ -77,7 +77,7 @@ RANDOM_DIVE_ROUNDS = 3
 #: Most seconds one completion may take.
 COMPLETION_LIMIT_S = 15.0
 #: Share of the time limit the first dive's completion may have even when the dive ends
-#: at :data:`DIVES_SHARE` (on a slow machine, or with a short limit).
+#: at :data:`DIVES_SHARE`, if the dive had to hurry (on a slow machine, or with a short limit).
 FIRST_COMPLETION_SHARE = 0.15
 #: A later dive fixes one of this many heaviest fractional columns, chosen at random.
 DIVE_CHOICES = 3
@@ -109,6 +109,8 @@ class ColumnSearch:
     lower_bound: float = field(init=False, default=0.0)  #: proven bound of the optimum
     converged: bool = field(init=False, default=False)  #: root LP proven optimal over all columns
     best: Roster | None = field(init=False, default=None)
+    #: True when the last dive fixed several fractional columns in one step to end in time
+    dive_hurried: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.pricers = {e.employee_id: EmployeePricer(self.instance, e) for e in self.instance.employees}
@@ -173,6 +175,7 @@ class ColumnSearch:
             root = self.generate(stop_at)
             kept: dict[str, Column] = {}
             pace = DivePace(stop_at)
+            self.dive_hurried = False
             while len(self.master.fixed) < len(self.pricers):
                 free = [e for e in self.pricers if e not in self.master.fixed]
                 heaviest = {e: self.master.weights(e)[0] for e in free}
@@ -182,6 +185,7 @@ class ColumnSearch:
                     fractional = [rng.choice(fractional[:DIVE_CHOICES])] if fractional else []
                 late = time.perf_counter() >= stop_at  # out of time: fix everyone left at once
                 chosen = free if late else fractional[:pace.batch(len(fractional))] or free
+                self.dive_hurried = self.dive_hurried or len(chosen) > 1 and bool(fractional)
                 for employee_id in chosen:
                     self.master.fix(employee_id, heaviest[employee_id][1])
                 rounds = None if rng is None else RANDOM_DIVE_ROUNDS
@@ -397,7 +401,7 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
         dived, kept = search.dive(dives_end, rise, None if first else rng)
         search.offer(dived, "dive")
         completion_by = dives_end
-        if first:  # a dive cut short by time leaves most of the roster to its completion
+        if first and search.dive_hurried:  # a hurried dive leaves more of the roster to its completion
             completion_by = min(started + PARTITIONING_SHARE * time_limit_s,
                                 max(dives_end, time.perf_counter() + FIRST_COMPLETION_SHARE * time_limit_s))
         if 0 < len(kept) < len(search.pricers) and not search.proven() and completion_by > time.perf_counter():
