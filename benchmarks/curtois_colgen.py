@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -96,6 +97,16 @@ class Roster:
     assignments: frozenset[XKey]
 
 
+class Dive(NamedTuple):
+    """What one dive reached."""
+
+    roster: Roster
+    #: the columns fixed while the LP value was within the dive's rise of the root
+    kept: dict[str, Column]
+    #: True when the dive fixed several fractional columns in one step to end in time
+    hurried: bool
+
+
 @dataclass
 class ColumnSearch:
     """State of a column-generation search on one instance."""
@@ -109,8 +120,6 @@ class ColumnSearch:
     lower_bound: float = field(init=False, default=0.0)  #: proven bound of the optimum
     converged: bool = field(init=False, default=False)  #: root LP proven optimal over all columns
     best: Roster | None = field(init=False, default=None)
-    #: True when the last dive fixed several fractional columns in one step to end in time
-    dive_hurried: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.pricers = {e.employee_id: EmployeePricer(self.instance, e) for e in self.instance.employees}
@@ -157,8 +166,7 @@ class ColumnSearch:
                     self.converged = True
                 return value
 
-    def dive(self, stop_at: float, most_rise: float, rng: random.Random | None = None
-             ) -> tuple[Roster, dict[str, Column]]:
+    def dive(self, stop_at: float, most_rise: float, rng: random.Random | None = None) -> Dive:
         """Fix the heaviest fractional column, re-price, repeat until every employee
         is fixed (once the LP gives every free employee one whole column, all are fixed).
 
@@ -167,15 +175,16 @@ class ColumnSearch:
         With ``rng`` each step fixes one of the :data:`DIVE_CHOICES` heaviest
         fractional columns at random instead.
 
-        Returns the roster reached and the columns that were fixed while the LP
-        value was still within ``most_rise`` of the root: the part of the dive
-        worth keeping when the last employees can no longer fill the cover.
+        Returns the roster reached, the columns that were fixed while the LP
+        value was still within ``most_rise`` of the root (the part of the dive
+        worth keeping when the last employees can no longer fill the cover), and
+        whether the dive had to hurry (:class:`DivePace`).
         """
         try:
             root = self.generate(stop_at)
             kept: dict[str, Column] = {}
             pace = DivePace(stop_at)
-            self.dive_hurried = False
+            hurried = False
             while len(self.master.fixed) < len(self.pricers):
                 free = [e for e in self.pricers if e not in self.master.fixed]
                 heaviest = {e: self.master.weights(e)[0] for e in free}
@@ -185,7 +194,7 @@ class ColumnSearch:
                     fractional = [rng.choice(fractional[:DIVE_CHOICES])] if fractional else []
                 late = time.perf_counter() >= stop_at  # out of time: fix everyone left at once
                 chosen = free if late else fractional[:pace.batch(len(fractional))] or free
-                self.dive_hurried = self.dive_hurried or len(chosen) > 1 and bool(fractional)
+                hurried = hurried or len(chosen) > 1 and bool(fractional)
                 for employee_id in chosen:
                     self.master.fix(employee_id, heaviest[employee_id][1])
                 rounds = None if rng is None else RANDOM_DIVE_ROUNDS
@@ -193,7 +202,7 @@ class ColumnSearch:
                 if value <= root + most_rise:
                     kept = dict(self.master.fixed)
                 pace.step_done()
-            return self.roster(dict(self.master.fixed)), kept
+            return Dive(self.roster(dict(self.master.fixed)), kept, hurried)
         finally:
             self.master.unfix_all()
 
@@ -398,10 +407,10 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
     first = True
     while first or (dives_end - time.perf_counter() > 0.5 and not search.proven()):
         rise = DIVE_RISE if first else rng.choice(RANDOM_DIVE_RISES)
-        dived, kept = search.dive(dives_end, rise, None if first else rng)
+        dived, kept, hurried = search.dive(dives_end, rise, None if first else rng)
         search.offer(dived, "dive")
         completion_by = dives_end
-        if first and search.dive_hurried:  # a hurried dive leaves more of the roster to its completion
+        if first and hurried:  # a hurried dive leaves more of the roster to its completion
             completion_by = min(started + PARTITIONING_SHARE * time_limit_s,
                                 max(dives_end, time.perf_counter() + FIRST_COMPLETION_SHARE * time_limit_s))
         if 0 < len(kept) < len(search.pricers) and not search.proven() and completion_by > time.perf_counter():

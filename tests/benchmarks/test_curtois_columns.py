@@ -108,7 +108,7 @@ def test_a_dive_does_not_raise_the_bound(tmp_path: Path) -> None:
         initial_columns(search)
         search.generate(search.deadline)
         root_bound = search.lower_bound
-        roster, _ = search.dive(search.deadline, most_rise=5.0)
+        roster = search.dive(search.deadline, most_rise=5.0).roster
     finally:
         search.close()
     assert search.lower_bound == root_bound
