@@ -194,7 +194,7 @@ class ColumnSearch:
                     fractional = [rng.choice(fractional[:DIVE_CHOICES])] if fractional else []
                 late = time.perf_counter() >= stop_at  # out of time: fix everyone left at once
                 chosen = free if late else fractional[:pace.batch(len(fractional))] or free
-                hurried = hurried or len(chosen) > 1 and bool(fractional)
+                hurried = hurried or (len(chosen) > 1 and bool(fractional))  # not the normal last step
                 for employee_id in chosen:
                     self.master.fix(employee_id, heaviest[employee_id][1])
                 rounds = None if rng is None else RANDOM_DIVE_ROUNDS
