@@ -19,16 +19,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from benchmarks.curtois_instance import Employee, Instance
 from benchmarks.curtois_model import CurtoisModel, XKey, employee_rules
+from benchmarks.curtois_schedule_dp import ScheduleDP
 
 Column = tuple[XKey, ...]  # the (employee, day, shift) worked, in the pricer's key order
 CoverKey = tuple[int, str]  # day, shift id
 #: Pricing objective scale: reduced costs are rounded to 1/SCALE penalty units.
 SCALE = 1000
+#: Cheapest schedules the dynamic programme returns per pricing solve.
+DP_COLUMNS = 5
 
 
 class MasterLPError(RuntimeError):
@@ -55,6 +59,9 @@ class EmployeePricer:
         self.employee_id = eid
         self.horizon_days = instance.horizon_days
         self.cm: CurtoisModel = employee_rules(alone)
+        self.dp = ScheduleDP(instance, employee)
+        self.shift_ids = instance.shift_ids
+        self.shift_index = {shift_id: i for i, shift_id in enumerate(instance.shift_ids)}
         self.keys: list[XKey] = list(self.cm.x)
         self.cost: dict[XKey, int] = dict.fromkeys(self.keys, 0)  # request cost of working key
         self.base_cost = 0  # request cost of working nothing
@@ -90,13 +97,35 @@ class EmployeePricer:
         return solver
 
     def price(self, duals: Mapping[CoverKey, float], convexity_dual: float, time_limit_s: float = 5.0) -> Priced:
-        """Columns of negative reduced cost and the least reduced cost, proven when CP-SAT proves it.
+        """Columns of negative reduced cost and the least reduced cost, proven.
 
         ``duals`` are the master's cover duals, ``convexity_dual`` the employee's
-        convexity dual; every column CP-SAT reports on its way to the optimum is
-        returned if its reduced cost is negative.
+        convexity dual. The dynamic programme (:mod:`benchmarks.curtois_schedule_dp`)
+        returns its :data:`DP_COLUMNS` cheapest schedules; when its cheapest breaks a
+        shift type's limit that it does not count, CP-SAT prices instead.
         """
         coefficients = self._coefficients(duals)
+        cost = np.zeros((self.horizon_days, len(self.shift_ids)))
+        for (_, day, shift_id), coefficient in coefficients.items():
+            cost[day, self.shift_index[shift_id]] = coefficient
+        cheapest = self.dp.cheapest(cost, DP_COLUMNS)
+        if cheapest.exact:
+            found = []
+            for schedule in cheapest.schedules:
+                if not self.dp.keeps_limits(schedule):
+                    continue
+                column = tuple(k for k in self.keys if schedule[k[1]] == self.shift_index[k[2]])
+                reduced = self.base_cost + sum(coefficients[k] for k in column) - convexity_dual
+                if reduced < -1e-6:
+                    found.append((reduced, column))
+            least = None if cheapest.cost == float("inf") else self.base_cost - convexity_dual + cheapest.cost
+            return Priced(tuple(found), least)
+        return self._price_by_cp_sat(coefficients, convexity_dual, time_limit_s)
+
+    def _price_by_cp_sat(self, coefficients: dict[XKey, float], convexity_dual: float,
+                         time_limit_s: float) -> Priced:
+        """Pricing by the one-employee CP-SAT model: every column CP-SAT reports on its
+        way to the optimum is returned if its reduced cost is negative."""
         self.cm.model.Minimize(self._scaled(coefficients))
         collector = _Collector(self.keys, [self.cm.x[k] for k in self.keys])
         solver = self._solver(time_limit_s)
