@@ -138,7 +138,7 @@ def _backtrack(pred: np.ndarray, state: int, shape: tuple[int, ...]) -> tuple[in
     return tuple(reversed(days))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _forward(cost, units, forbidden, max_units, max_run, min_run, min_rest, max_weekends,
              counted1, limit1, counted2, limit2):  # pragma: no cover - compiled
     """Least cost of reaching every state after the last day, and each state's predecessor per day."""
