@@ -3,12 +3,13 @@
 The stages, all within one wall-clock limit:
 
 1. **Column generation.** The master LP (:class:`~benchmarks.curtois_columns.MasterLP`)
-   over whole-horizon employee schedules is priced by one small CP-SAT model per
-   employee until no schedule has a negative reduced cost. The Lagrangian bound,
-   the dual objective (:meth:`~benchmarks.curtois_columns.MasterLP.dual_value`)
-   plus each employee's least reduced cost as proven by its pricing solve (less
-   the rounding slack), is a proven lower bound; at convergence it is the LP
-   value less that slack, much tighter than the compact model's linear
+   over whole-horizon employee schedules is priced employee by employee (a dynamic
+   programme over the days, :mod:`benchmarks.curtois_schedule_dp`, or CP-SAT when
+   its schedule breaks a limit it does not count) until no schedule has a negative
+   reduced cost. The Lagrangian bound, the dual objective
+   (:meth:`~benchmarks.curtois_columns.MasterLP.dual_value`) plus each employee's
+   least reduced cost as proven by its pricing solve, is a proven lower bound; at
+   convergence it is the LP value, much tighter than the compact model's linear
    relaxation (1140.6 against 815-954 on instance 5).
 2. **Diving.** Fix the fractional employee schedule with the largest LP
    weight, price again, and repeat until every employee is fixed: a roster. The LP value

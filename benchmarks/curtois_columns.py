@@ -3,15 +3,17 @@
 A *column* is the set of ``(employee, day, shift)`` one employee works over the
 horizon, feasible for every one of that employee's hard rules (rules 1-9 of
 ``FORMAT.md``; only cover couples employees). :class:`EmployeePricer` finds
-columns with a one-employee CP-SAT model built by the same rule functions as the
-full model (:mod:`benchmarks.curtois_model`); :class:`MasterLP` is the linear
-relaxation over the columns found so far (GLOP), whose cover duals price the
-next ones.
+columns with an exact dynamic programme over the days
+(:mod:`benchmarks.curtois_schedule_dp`) and, when the programme's schedule breaks
+a shift-type limit it does not count, with a one-employee CP-SAT model built by the
+same rule functions as the full model (:mod:`benchmarks.curtois_model`);
+:class:`MasterLP` is the linear relaxation over the columns found so far (GLOP),
+whose cover duals price the next ones.
 
-Reduced costs are in the instance's penalty units. The pricing objective is
-scaled by :data:`SCALE` and rounded to integers for CP-SAT; the rounding error
+Reduced costs are in the instance's penalty units. For CP-SAT the pricing
+objective is scaled by :data:`SCALE` and rounded to integers; the rounding error
 of a column is at most ``horizon / 2 / SCALE``, and the least reduced cost a
-pricing solve proves (from CP-SAT's bound of the scaled objective) subtracts it.
+CP-SAT solve proves (from its bound of the scaled objective) subtracts it.
 """
 
 from __future__ import annotations

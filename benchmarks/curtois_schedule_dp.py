@@ -18,8 +18,9 @@ forward dynamic programme over the days solves it exactly. A state holds
 The limits of other shift types are checked on the schedules found
 (:meth:`ScheduleDP.cheapest` reports whether the cheapest one keeps them);
 without such limits the programme's optimum is the pricing optimum, exact to the
-float costs, with no rounding. Its inner loop is compiled by Numba: a pricing solve
-of instance 8 takes about 1 ms where the CP-SAT model of the same employee takes 10-20 ms.
+float costs, with no rounding. Its inner loop is compiled by Numba: on instance 8,
+over 90 random cover-dual vectors, a pricing solve took 4 ms on one core where the
+CP-SAT model of the same employee took 22 ms.
 """
 
 from __future__ import annotations
