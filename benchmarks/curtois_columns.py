@@ -62,7 +62,6 @@ class EmployeePricer:
         self.horizon_days = instance.horizon_days
         self.cm: CurtoisModel = employee_rules(alone)
         self.dp = ScheduleDP(instance, employee)
-        self.shift_ids = instance.shift_ids
         self.shift_index = {shift_id: i for i, shift_id in enumerate(instance.shift_ids)}
         self.keys: list[XKey] = list(self.cm.x)
         self.cost: dict[XKey, int] = dict.fromkeys(self.keys, 0)  # request cost of working key
@@ -107,7 +106,7 @@ class EmployeePricer:
         shift type's limit that it does not count, CP-SAT prices instead.
         """
         coefficients = self._coefficients(duals)
-        cost = np.zeros((self.horizon_days, len(self.shift_ids)))
+        cost = np.zeros((self.horizon_days, len(self.shift_index)))
         for (_, day, shift_id), coefficient in coefficients.items():
             cost[day, self.shift_index[shift_id]] = coefficient
         cheapest = self.dp.cheapest(cost, DP_COLUMNS)
