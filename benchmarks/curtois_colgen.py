@@ -246,8 +246,8 @@ class DivePace:
     """How many fractional columns a dive fixes per step so that it ends by ``stop_at``.
 
     One per step while the steps so far, at their mean duration, leave time for one
-    step per fractional employee; more per step when they do not. On a machine on
-    which the first dive of instance 8 took 40 s instead of 23 s, the dive was cut
+    step per fractional employee; more per step when they do not. With CP-SAT pricing,
+    on a machine on which the first dive of instance 8 took 40 s instead of 23 s, the dive was cut
     at 60% of a 60 s limit with every free employee fixed at once, and the run ended
     at 1630 and 1724 (1305 with a 120 s limit). With this pace, and 30 s standing in
     for the slower machine, runs ended at 1402-1505 where the cut dive gave 1624-1816.

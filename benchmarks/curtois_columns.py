@@ -85,7 +85,9 @@ class EmployeePricer:
         """Request penalty (on and off requests) of the employee working ``column``."""
         return self.base_cost + sum(self.cost[k] for k in column)
 
-    def _coefficients(self, duals: Mapping[CoverKey, float]) -> dict[XKey, float]:
+    def coefficients(self, duals: Mapping[CoverKey, float]) -> dict[XKey, float]:
+        """Reduced-cost coefficient of each (employee, day, shift) [penalty units]: its
+        request cost less the cover dual of its (day, shift)."""
         return {k: self.cost[k] - duals.get((k[1], k[2]), 0.0) for k in self.keys}
 
     def _scaled(self, coefficients: dict[XKey, float]) -> cp_model.LinearExprT:
@@ -105,7 +107,7 @@ class EmployeePricer:
         returns its :data:`DP_COLUMNS` cheapest schedules; when its cheapest breaks a
         shift type's limit that it does not count, CP-SAT prices instead.
         """
-        coefficients = self._coefficients(duals)
+        coefficients = self.coefficients(duals)
         cost = np.zeros((self.horizon_days, len(self.shift_index)))
         for (_, day, shift_id), coefficient in coefficients.items():
             cost[day, self.shift_index[shift_id]] = coefficient
@@ -121,10 +123,10 @@ class EmployeePricer:
                     found.append((reduced, column))
             least = None if cheapest.cost == float("inf") else self.base_cost - convexity_dual + cheapest.cost
             return Priced(tuple(found), least)
-        return self._price_by_cp_sat(coefficients, convexity_dual, time_limit_s)
+        return self.price_by_cp_sat(coefficients, convexity_dual, time_limit_s)
 
-    def _price_by_cp_sat(self, coefficients: dict[XKey, float], convexity_dual: float,
-                         time_limit_s: float) -> Priced:
+    def price_by_cp_sat(self, coefficients: dict[XKey, float], convexity_dual: float,
+                        time_limit_s: float) -> Priced:
         """Pricing by the one-employee CP-SAT model: every column CP-SAT reports on its
         way to the optimum is returned if its reduced cost is negative."""
         self.cm.model.Minimize(self._scaled(coefficients))

@@ -37,7 +37,7 @@ def compare(path: Path, vectors: int, seed: int) -> dict[str, float]:
             by_dp = pricer.price(duals, 0.0)
             dp_s += time.perf_counter() - started
             started = time.perf_counter()
-            by_cp = pricer._price_by_cp_sat(pricer._coefficients(duals), 0.0, 60.0)
+            by_cp = pricer.price_by_cp_sat(pricer.coefficients(duals), 0.0, 60.0)
             cp_s += time.perf_counter() - started
             solves += 1
             if by_dp.least_reduced_cost is not None and by_cp.least_reduced_cost is not None:
