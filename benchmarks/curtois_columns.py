@@ -46,7 +46,8 @@ class Priced:
     """What one pricing solve found for an employee."""
 
     columns: tuple[tuple[float, Column], ...]  #: (reduced cost, column) with reduced cost < 0
-    least_reduced_cost: float | None  #: proven lower bound of every column's reduced cost; None if none
+    #: proven lower bound of every column's reduced cost (inf when there is no schedule); None if unknown
+    least_reduced_cost: float | None
 
 
 class EmployeePricer:
@@ -99,19 +100,27 @@ class EmployeePricer:
         solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
         return solver
 
-    def price(self, duals: Mapping[CoverKey, float], convexity_dual: float, time_limit_s: float = 5.0) -> Priced:
+    def price(self, duals: Mapping[CoverKey, float], convexity_dual: float, time_limit_s: float = 5.0,
+              allowed: np.ndarray | None = None) -> Priced:
         """Columns of negative reduced cost and the least reduced cost, proven.
 
         ``duals`` are the master's cover duals, ``convexity_dual`` the employee's
-        convexity dual. The dynamic programme (:mod:`benchmarks.curtois_schedule_dp`)
-        returns its :data:`DP_COLUMNS` cheapest schedules; when its cheapest breaks a
-        shift type's limit that it does not count, CP-SAT prices instead.
+        convexity dual. ``allowed`` (days x (shifts + 1), the last column a day off;
+        default all True) restricts the schedules to the choices it holds True,
+        as the branching of :mod:`benchmarks.curtois_branch` asks. The dynamic
+        programme (:mod:`benchmarks.curtois_schedule_dp`) returns its
+        :data:`DP_COLUMNS` cheapest schedules; when its cheapest breaks a shift
+        type's limit that it does not count, CP-SAT prices instead.
         """
         coefficients = self.coefficients(duals)
         cost = np.zeros((self.horizon_days, len(self.shift_index)))
         for (_, day, shift_id), coefficient in coefficients.items():
             cost[day, self.shift_index[shift_id]] = coefficient
-        cheapest = self.dp.cheapest(cost, DP_COLUMNS)
+        off_allowed = None
+        if allowed is not None:
+            cost = np.where(allowed[:, :-1], cost, np.inf)
+            off_allowed = allowed[:, -1]
+        cheapest = self.dp.cheapest(cost, DP_COLUMNS, off_allowed)
         if cheapest.exact:
             found = []
             for schedule in cheapest.schedules:
@@ -121,18 +130,32 @@ class EmployeePricer:
                 reduced = self.base_cost + sum(coefficients[k] for k in column) - convexity_dual
                 if reduced < -1e-6:
                     found.append((reduced, column))
-            least = None if cheapest.cost == float("inf") else self.base_cost - convexity_dual + cheapest.cost
+            least = self.base_cost - convexity_dual + cheapest.cost  # inf: no schedule at all
             return Priced(tuple(found), least)
-        return self.price_by_cp_sat(coefficients, convexity_dual, time_limit_s)
+        return self.price_by_cp_sat(coefficients, convexity_dual, time_limit_s, allowed)
 
     def price_by_cp_sat(self, coefficients: dict[XKey, float], convexity_dual: float,
-                        time_limit_s: float) -> Priced:
+                        time_limit_s: float, allowed: np.ndarray | None = None) -> Priced:
         """Pricing by the one-employee CP-SAT model: every column CP-SAT reports on its
-        way to the optimum is returned if its reduced cost is negative."""
+        way to the optimum is returned if its reduced cost is negative. ``allowed`` as
+        in :meth:`price`, imposed as assumptions."""
         self.cm.model.Minimize(self._scaled(coefficients))
+        self.cm.model.ClearAssumptions()
+        if allowed is not None:
+            for day, row in enumerate(allowed):
+                for shift_id, index in self.shift_index.items():
+                    if not row[index] and (key := (self.employee_id, day, shift_id)) in self.cm.x:
+                        self.cm.model.AddAssumption(self.cm.x[key].Not())
+                works = self.cm.works[self.employee_id][day]
+                if not row[-1] and not isinstance(works, int):
+                    self.cm.model.AddAssumption(works)
+                elif not row[-1]:  # the employee cannot work that day: no schedule
+                    return Priced((), float("inf"))
         collector = _Collector(self.keys, [self.cm.x[k] for k in self.keys])
         solver = self._solver(time_limit_s)
         status = solver.Solve(self.cm.model, collector)
+        if status == cp_model.INFEASIBLE:
+            return Priced((), float("inf"))
         found = []
         for column in collector.columns:
             reduced = self.base_cost + sum(coefficients[k] for k in column) - convexity_dual

@@ -99,13 +99,17 @@ class ScheduleDP:
             states *= limit + 1
         return tuple(counted)
 
-    def cheapest(self, cost: np.ndarray, most: int = 1) -> Cheapest:
+    def cheapest(self, cost: np.ndarray, most: int = 1, off_allowed: np.ndarray | None = None) -> Cheapest:
         """Up to ``most`` cheapest schedules under ``cost`` [penalty units per (day, shift)
-        worked, days off cost nothing], cheapest first."""
+        worked, days off cost nothing; ``inf`` bars the shift that day], cheapest first.
+        ``off_allowed`` (one bool per day, default all True) bars days off on the days it is False."""
         cost = np.where(self.available, np.asarray(cost, dtype=np.float64), np.inf)
+        if off_allowed is None:
+            off_allowed = np.ones(self.horizon_days, dtype=np.bool_)
         (first, first_limit), (second, second_limit) = self._counted_args
-        final, pred = _forward(cost, self.units, self.forbidden, self.max_units, self.max_run, self.min_run,
-                               self.min_rest, self.max_weekends, first, first_limit, second, second_limit)
+        final, pred = _forward(cost, np.asarray(off_allowed, dtype=np.bool_), self.units, self.forbidden,
+                               self.max_units, self.max_run, self.min_run, self.min_rest, self.max_weekends,
+                               first, first_limit, second, second_limit)
         final = np.where(self._enough, final, np.inf)
         order = np.argsort(final, kind="stable")
         schedules = []
@@ -141,7 +145,7 @@ def _backtrack(pred: np.ndarray, state: int, shape: tuple[int, ...]) -> tuple[in
 
 
 @numba.njit(cache=True, nogil=True)
-def _forward(cost, units, forbidden, max_units, max_run, min_run, min_rest, max_weekends,
+def _forward(cost, off_allowed, units, forbidden, max_units, max_run, min_run, min_rest, max_weekends,
              counted1, limit1, counted2, limit2):  # pragma: no cover - compiled
     """Least cost of reaching every state after the last day, and each state's predecessor per day."""
     horizon, types = cost.shape
@@ -160,7 +164,8 @@ def _forward(cost, units, forbidden, max_units, max_run, min_run, min_rest, max_
     value = np.full(states, np.inf)
     pred = np.full((horizon, states), -1, dtype=np.int64)
     # day 0: off, or one shift; the run starts at day 0 (exempt from the minimum lengths)
-    value[0 * stride_last + 0 * stride_r + 1 * stride_f] = 0.0
+    if off_allowed[0]:
+        value[0 * stride_last + 0 * stride_r + 1 * stride_f] = 0.0
     for t in range(types):
         c = cost[0, t]
         if c == np.inf or units[t] > max_units:
@@ -193,7 +198,9 @@ def _forward(cost, units, forbidden, max_units, max_run, min_run, min_rest, max_
             k2 = rest - k1 * stride_k1
             base = u * stride_u + w * stride_w + k1 * stride_k1 + k2
             # a day off
-            if last == 0:
+            if not off_allowed[day]:
+                t_state = -1
+            elif last == 0:
                 nr = min(r + 1, min_rest - 1) if min_rest > 0 else 0
                 t_state = nr * stride_r + f * stride_f + base
             elif r + 1 >= min_run or f == 1:

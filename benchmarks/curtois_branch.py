@@ -1,0 +1,240 @@
+"""Branch and price on a Curtois & Qu instance: a depth-first search below the incumbent.
+
+Each node of the tree is the master LP of :mod:`benchmarks.curtois_colgen` with
+some *decisions*: an employee works a given shift (or has the day off) on a given
+day, or does not. A decision bars the columns that break it (upper bound 0 in the
+LP) and the pricing of that employee (the choice barred in the dynamic programme,
+:meth:`~benchmarks.curtois_columns.EmployeePricer.price`), so every node is priced
+to convergence exactly and its Lagrangian bound is a proven bound of every roster
+below it. A node whose bound, rounded up, is not below the incumbent is pruned.
+
+The search branches on the fractional choice ``x[e, d, c]`` (the LP weight of the
+employee's columns that choose ``c`` on day ``d``) closest to 1: first the child
+that takes it (a dive), then the one that bars it. Where the column dive of
+:mod:`benchmarks.curtois_colgen` fixes whole schedules and cannot take them back,
+this search revisits every decision whose other side may still hold a better roster.
+Every node also offers the roster of its heaviest columns.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from benchmarks.curtois_colgen import ColumnSearch, Roster
+from benchmarks.curtois_columns import Column, Priced
+
+#: LP weights within this of 0 or 1 count as integral.
+INTEGRAL = 1e-6
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Employee ``employee_id`` does (``takes``) or does not take ``choice`` on ``day``:
+    a shift index of the instance, or the number of shifts for a day off."""
+
+    employee_id: str
+    day: int
+    choice: int
+    takes: bool
+
+
+@dataclass
+class TreeStats:
+    """What the search did: nodes solved, pruned and left open when time ran out."""
+
+    nodes: int = 0
+    pruned: int = 0
+    integral: int = 0
+    open: int = 0
+    deepest: int = 0
+    log: list[str] = field(default_factory=list)
+
+
+class BranchAndPrice:
+    """Depth-first branch and price over the columns and pricers of a :class:`ColumnSearch`."""
+
+    def __init__(self, search: ColumnSearch) -> None:
+        self.search = search
+        instance = search.instance
+        self.days = instance.horizon_days
+        self.off = len(instance.shifts)  # the choice index of a day off
+        self.shift_index = {s.shift_id: i for i, s in enumerate(instance.shifts)}
+        self._choices: dict[tuple[str, Column], np.ndarray] = {}
+        self.stats = TreeStats()
+
+    def choices(self, employee_id: str, column: Column) -> np.ndarray:
+        """The column's choice index per day (shift index, or :attr:`off`)."""
+        key = (employee_id, column)
+        found = self._choices.get(key)
+        if found is None:
+            found = np.full(self.days, self.off, dtype=np.int64)
+            for _, day, shift_id in column:
+                found[day] = self.shift_index[shift_id]
+            self._choices[key] = found
+        return found
+
+    def allowed(self, decisions: Iterable[Decision]) -> dict[str, np.ndarray]:
+        """Per employee with decisions: which (day, choice) its schedules may take."""
+        masks: dict[str, np.ndarray] = {}
+        for decision in decisions:
+            mask = masks.setdefault(decision.employee_id, np.ones((self.days, self.off + 1), dtype=np.bool_))
+            if decision.takes:
+                row = np.zeros(self.off + 1, dtype=np.bool_)
+                row[decision.choice] = mask[decision.day, decision.choice]
+                mask[decision.day] = row
+            else:
+                mask[decision.day, decision.choice] = False
+        return masks
+
+    def _apply(self, masks: dict[str, np.ndarray]) -> dict[str, int]:
+        """Bar, in the master LP, every column a mask forbids; the compatible columns per employee."""
+        master = self.search.master
+        compatible: dict[str, int] = {}
+        days = np.arange(self.days)
+        for employee_id, columns in master.columns.items():
+            mask = masks.get(employee_id)
+            count = 0
+            for column, variable in columns.items():
+                ok = mask is None or bool(mask[days, self.choices(employee_id, column)].all())
+                variable.SetUb(1 if ok else 0)
+                count += ok
+            compatible[employee_id] = count
+        return compatible
+
+    def _price_all(self, masks: dict[str, np.ndarray], duals: dict, convexity: dict,
+                   stop_at: float) -> list[tuple[str, Priced]]:
+        search = self.search
+        jobs = [(search.pricers[e], duals, convexity[e], stop_at, masks.get(e)) for e in search.pricers]
+        return list(search._pool.map(_price_masked, jobs))
+
+    def solve_node(self, decisions: tuple[Decision, ...], stop_at: float) -> tuple[str, float]:
+        """Column generation at one node until it converges, its bound reaches the
+        incumbent or ``stop_at``: ``("pruned" | "infeasible" | "converged" | "timeout", bound)``."""
+        search, master = self.search, self.search.master
+        masks = self.allowed(decisions)
+        compatible = self._apply(masks)
+        for employee_id, count in compatible.items():  # every employee needs a column the node allows
+            if count == 0:
+                found = search.pricers[employee_id].price({}, float("inf"), 1.0, masks.get(employee_id))
+                if not found.columns:
+                    return "infeasible", math.inf
+                column = min(found.columns)[1]
+                master.add(employee_id, column, search.pricers[employee_id].column_cost(column))
+        bound = -math.inf
+        while True:
+            value, duals, convexity = master.solve()
+            if time.perf_counter() >= stop_at:
+                return "timeout", bound
+            lagrangian: float | None = master.dual_value(duals, convexity)
+            added = 0
+            for employee_id, result in self._price_all(masks, duals, convexity, stop_at):
+                pricer = search.pricers[employee_id]
+                for _, column in result.columns:
+                    added += master.add(employee_id, column, pricer.column_cost(column))
+                if result.least_reduced_cost is None or lagrangian is None:
+                    lagrangian = None
+                elif result.least_reduced_cost == math.inf:
+                    return "infeasible", math.inf
+                else:
+                    lagrangian += min(0.0, result.least_reduced_cost)
+            if lagrangian is not None:
+                bound = max(bound, lagrangian)
+            if self._beaten(bound):
+                return "pruned", bound
+            if added == 0:
+                return "converged", max(bound, value)
+
+    def _beaten(self, bound: float) -> bool:
+        best = self.search.best
+        return best is not None and math.ceil(bound - 1e-6) >= best.objective
+
+    def fractional(self) -> list[tuple[float, Decision]]:
+        """Every fractional choice ``x[e, d, c]`` of the LP solution, as (weight, take-decision)."""
+        master = self.search.master
+        found = []
+        for employee_id, columns in master.columns.items():
+            x = np.zeros((self.days, self.off + 1))
+            for column, variable in columns.items():
+                weight = variable.solution_value()
+                if weight > INTEGRAL:
+                    x[np.arange(self.days), self.choices(employee_id, column)] += weight
+            for day, choice in zip(*np.nonzero((x > INTEGRAL) & (x < 1 - INTEGRAL)), strict=True):
+                found.append((float(x[day, choice]), Decision(employee_id, int(day), int(choice), True)))
+        return found
+
+    def heaviest_roster(self) -> Roster | None:
+        """The roster of each employee's heaviest usable column."""
+        columns = {}
+        for employee_id in self.search.pricers:
+            weighted = self.search.master.weights(employee_id)
+            if not weighted or weighted[0][0] <= INTEGRAL:
+                return None
+            columns[employee_id] = weighted[0][1]
+        return self.search.roster(columns)
+
+    def run(self, stop_at: float, best_first: bool = False) -> TreeStats:
+        """Search depth first until ``stop_at``, the tree is exhausted (the incumbent is then
+        optimal) or the incumbent meets the search's proven bound."""
+        stack: list[tuple[Decision, ...]] = [()]
+        queue: list[tuple[float, int, int, tuple[Decision, ...]]] = []
+        stats = self.stats
+        counter = 0
+        try:
+            while (stack or queue) and time.perf_counter() < stop_at and not self.search.proven():
+                if stack:
+                    decisions = stack.pop()
+                else:
+                    parent_bound, _, _, decisions = heapq.heappop(queue)
+                    if self._beaten(parent_bound):
+                        stats.pruned += 1
+                        continue
+                status, bound = self.solve_node(decisions, stop_at)
+                if status == "timeout":
+                    stack.append(decisions)
+                    break
+                stats.nodes += 1
+                stats.deepest = max(stats.deepest, len(decisions))
+                if status in ("pruned", "infeasible"):
+                    stats.pruned += 1
+                    continue
+                roster = self.heaviest_roster()
+                if roster is not None and (self.search.best is None or roster.objective < self.search.best.objective):
+                    self.search.offer(roster, f"branch and price (node {stats.nodes}, depth {len(decisions)})")
+                    self._apply(self.allowed(decisions))  # offered columns may break this node's decisions
+                if self._beaten(bound):
+                    stats.pruned += 1
+                    continue
+                candidates = self.fractional()
+                if not candidates:
+                    stats.integral += 1
+                    continue
+                weight, take = min(candidates, key=lambda item: (abs(item[0] - 0.5), item[1].employee_id, item[1].day))
+                bar = Decision(take.employee_id, take.day, take.choice, False)
+                children = [decisions + (bar,), decisions + (take,)]
+                if weight < 0.5:
+                    children.reverse()
+                if best_first:
+                    for child in children:
+                        counter += 1
+                        heapq.heappush(queue, (bound, -len(child), counter, child))
+                else:
+                    stack.extend(children)
+            stats.open = len(stack) + len(queue)
+            return stats
+        finally:
+            self._apply({})
+
+
+def _price_masked(job: tuple) -> tuple[str, Priced]:
+    """One pricing job of the thread pool, restricted to the node's allowed choices."""
+    pricer, duals, convexity_dual, stop_at, allowed = job
+    left = stop_at - time.perf_counter()
+    if left <= 0:
+        return pricer.employee_id, Priced((), None)
+    return pricer.employee_id, pricer.price(duals, convexity_dual, min(5.0, left), allowed)
