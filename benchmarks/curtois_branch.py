@@ -18,19 +18,25 @@ Every node also offers the roster of its heaviest columns.
 
 from __future__ import annotations
 
-import heapq
 import math
+import random
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from ortools.sat.python import cp_model
 
-from benchmarks.curtois_colgen import ColumnSearch, Roster
 from benchmarks.curtois_columns import Column, Priced
+
+if TYPE_CHECKING:
+    from benchmarks.curtois_colgen import ColumnSearch, Roster
 
 #: LP weights within this of 0 or 1 count as integral.
 INTEGRAL = 1e-6
+#: Most seconds the roster of a node's LP columns may take.
+SUPPORT_LIMIT_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class TreeStats:
     integral: int = 0
     open: int = 0
     deepest: int = 0
+    restarts: int = 0
     log: list[str] = field(default_factory=list)
 
 
@@ -66,6 +73,8 @@ class BranchAndPrice:
         self.off = len(instance.shifts)  # the choice index of a day off
         self.shift_index = {s.shift_id: i for i, s in enumerate(instance.shifts)}
         self._choices: dict[tuple[str, Column], np.ndarray] = {}
+        #: per employee, whether each of its master columns (in insertion order) is allowed now
+        self._allowed_now: dict[str, np.ndarray] = {}
         self.stats = TreeStats()
 
     def choices(self, employee_id: str, column: Column) -> np.ndarray:
@@ -93,18 +102,25 @@ class BranchAndPrice:
         return masks
 
     def _apply(self, masks: dict[str, np.ndarray]) -> dict[str, int]:
-        """Bar, in the master LP, every column a mask forbids; the compatible columns per employee."""
+        """Bar, in the master LP, every column a mask forbids (and allow the others); the
+        number of compatible columns per employee."""
         master = self.search.master
         compatible: dict[str, int] = {}
         days = np.arange(self.days)
         for employee_id, columns in master.columns.items():
             mask = masks.get(employee_id)
-            count = 0
-            for column, variable in columns.items():
-                ok = mask is None or bool(mask[days, self.choices(employee_id, column)].all())
-                variable.SetUb(1 if ok else 0)
-                count += ok
-            compatible[employee_id] = count
+            variables = list(columns.values())
+            if mask is None:
+                ok = np.ones(len(variables), dtype=np.bool_)
+            else:
+                table = np.array([self.choices(employee_id, c) for c in columns]).reshape(len(variables), self.days)
+                ok = mask[days, table].all(axis=1)
+            previous = self._allowed_now.get(employee_id)
+            for index in range(len(variables)):
+                if previous is None or index >= len(previous) or previous[index] != ok[index]:
+                    variables[index].SetUb(1 if ok[index] else 0)
+            self._allowed_now[employee_id] = ok
+            compatible[employee_id] = int(ok.sum())
         return compatible
 
     def _price_all(self, masks: dict[str, np.ndarray], duals: dict, convexity: dict,
@@ -128,7 +144,12 @@ class BranchAndPrice:
                 master.add(employee_id, column, search.pricers[employee_id].column_cost(column))
         bound = -math.inf
         while True:
+            builds = master.builds
             value, duals, convexity = master.solve()
+            if master.builds != builds:  # the LP was rebuilt from scratch, without the node's bars
+                self._allowed_now.clear()
+                self._apply(masks)
+                value, duals, convexity = master.solve()
             if time.perf_counter() >= stop_at:
                 return "timeout", bound
             lagrangian: float | None = master.dual_value(duals, convexity)
@@ -152,7 +173,7 @@ class BranchAndPrice:
 
     def _beaten(self, bound: float) -> bool:
         best = self.search.best
-        return best is not None and math.ceil(bound - 1e-6) >= best.objective
+        return best is not None and math.isfinite(bound) and math.ceil(bound - 1e-6) >= best.objective
 
     def fractional(self) -> list[tuple[float, Decision]]:
         """Every fractional choice ``x[e, d, c]`` of the LP solution, as (weight, take-decision)."""
@@ -169,36 +190,39 @@ class BranchAndPrice:
         return found
 
     def heaviest_roster(self) -> Roster | None:
-        """The roster of each employee's heaviest usable column."""
-        columns = {}
+        """The best roster made of the columns the node's LP uses (one per employee): a
+        small set-partitioning problem, solved by CP-SAT."""
+        support = {}
         for employee_id in self.search.pricers:
-            weighted = self.search.master.weights(employee_id)
-            if not weighted or weighted[0][0] <= INTEGRAL:
+            weighted = [column for weight, column in self.search.master.weights(employee_id) if weight > INTEGRAL]
+            if not weighted:
                 return None
-            columns[employee_id] = weighted[0][1]
-        return self.search.roster(columns)
+            support[employee_id] = weighted
+        if all(len(columns) == 1 for columns in support.values()):
+            return self.search.roster({e: columns[0] for e, columns in support.items()})
+        return support_roster(self.search, support)
 
-    def run(self, stop_at: float, best_first: bool = False) -> TreeStats:
+    def run(self, stop_at: float, rng: random.Random | None = None, restart_after: int | None = None) -> TreeStats:
         """Search depth first until ``stop_at``, the tree is exhausted (the incumbent is then
-        optimal) or the incumbent meets the search's proven bound."""
+        optimal) or the incumbent meets the search's proven bound. With ``restart_after``,
+        a search that has solved that many nodes without a better roster starts again from
+        the root, its branching now drawn by ``rng``."""
         stack: list[tuple[Decision, ...]] = [()]
-        queue: list[tuple[float, int, int, tuple[Decision, ...]]] = []
         stats = self.stats
-        counter = 0
+        since_better = 0
+        drawn: random.Random | None = None
         try:
-            while (stack or queue) and time.perf_counter() < stop_at and not self.search.proven():
-                if stack:
-                    decisions = stack.pop()
-                else:
-                    parent_bound, _, _, decisions = heapq.heappop(queue)
-                    if self._beaten(parent_bound):
-                        stats.pruned += 1
-                        continue
+            while stack and time.perf_counter() < stop_at and not self.search.proven():
+                if restart_after is not None and since_better >= restart_after:
+                    stack, since_better, drawn = [()], 0, rng
+                    stats.restarts += 1
+                decisions = stack.pop()
                 status, bound = self.solve_node(decisions, stop_at)
                 if status == "timeout":
                     stack.append(decisions)
                     break
                 stats.nodes += 1
+                since_better += 1
                 stats.deepest = max(stats.deepest, len(decisions))
                 if status in ("pruned", "infeasible"):
                     stats.pruned += 1
@@ -207,6 +231,7 @@ class BranchAndPrice:
                 if roster is not None and (self.search.best is None or roster.objective < self.search.best.objective):
                     self.search.offer(roster, f"branch and price (node {stats.nodes}, depth {len(decisions)})")
                     self._apply(self.allowed(decisions))  # offered columns may break this node's decisions
+                    since_better = 0
                 if self._beaten(bound):
                     stats.pruned += 1
                     continue
@@ -214,18 +239,14 @@ class BranchAndPrice:
                 if not candidates:
                     stats.integral += 1
                     continue
-                weight, take = min(candidates, key=lambda item: (abs(item[0] - 0.5), item[1].employee_id, item[1].day))
+                candidates.sort(key=lambda item: (abs(item[0] - 0.5), item[1].employee_id, item[1].day))
+                weight, take = candidates[0] if drawn is None else drawn.choice(candidates[:3])
                 bar = Decision(take.employee_id, take.day, take.choice, False)
                 children = [decisions + (bar,), decisions + (take,)]
-                if weight < 0.5:
+                if (weight < 0.5) != (drawn is not None and drawn.random() < 0.25):
                     children.reverse()
-                if best_first:
-                    for child in children:
-                        counter += 1
-                        heapq.heappush(queue, (bound, -len(child), counter, child))
-                else:
-                    stack.extend(children)
-            stats.open = len(stack) + len(queue)
+                stack.extend(children)
+            stats.open = len(stack)
             return stats
         finally:
             self._apply({})
@@ -238,3 +259,35 @@ def _price_masked(job: tuple) -> tuple[str, Priced]:
     if left <= 0:
         return pricer.employee_id, Priced((), None)
     return pricer.employee_id, pricer.price(duals, convexity_dual, min(5.0, left), allowed)
+
+
+def support_roster(search: ColumnSearch, support: dict[str, list[Column]]) -> Roster | None:
+    """The cheapest roster taking one of ``support``'s columns per employee, cover penalties
+    as in the instance (CP-SAT, one worker, at most :data:`SUPPORT_LIMIT_S`)."""
+    model = cp_model.CpModel()
+    staff: dict[tuple[int, str], list] = {k: [] for k in search.master.cover}
+    terms = []
+    picks: dict[tuple[str, int], cp_model.IntVar] = {}
+    for employee_id, columns in support.items():
+        options = []
+        for index, column in enumerate(columns):
+            pick = model.NewBoolVar("")
+            picks[(employee_id, index)] = pick
+            options.append(pick)
+            terms.append(search.master.costs[employee_id][column] * pick)
+            for _, day, shift_id in column:
+                staff[(day, shift_id)].append(pick)
+        model.AddExactlyOne(options)
+    for cover in search.instance.cover:
+        people = len(staff[(cover.day, cover.shift_id)])
+        under = model.NewIntVar(0, cover.requirement, "")
+        over = model.NewIntVar(0, people, "")
+        model.Add(sum(staff[(cover.day, cover.shift_id)]) + under - over == cover.requirement)
+        terms += [cover.weight_under * under, cover.weight_over * over]
+    model.Minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = SUPPORT_LIMIT_S
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return search.roster({e: support[e][i] for (e, i), pick in picks.items() if solver.Value(pick)})

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -426,6 +427,15 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
             if proved is not None:
                 search.offer(proved, "compact model")
         first = False
+        if os.environ.get("BP"):
+            break
+    if os.environ.get("BP") and not search.proven():
+        from benchmarks.curtois_branch import BranchAndPrice
+        stats = BranchAndPrice(search).run(started + float(os.environ["BP"]) * time_limit_s)
+        search.log(f"tree: {stats}")
+        if stats.open == 0 and search.best is not None:
+            search.lower_bound = max(search.lower_bound, search.best.objective)
+        return
     if not search.proven():
         combined = set_partitioning(search, started + PARTITIONING_SHARE * time_limit_s)
         if combined is not None:

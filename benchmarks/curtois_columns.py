@@ -192,6 +192,7 @@ class MasterLP:
 
     def _build(self) -> None:
         """A fresh LP with the cover and convexity rows and every column added so far."""
+        self.builds = getattr(self, "builds", 0) + 1  # column bounds other than the fixings start afresh
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         self.objective = self.lp.Objective()
         self.objective.SetMinimization()
