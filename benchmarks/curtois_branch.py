@@ -171,6 +171,35 @@ class BranchAndPrice:
             if added == 0:
                 return "converged", max(bound, value)
 
+    def drop_hopeless_columns(self) -> int:
+        """Remove from the master the columns that no roster better than the incumbent
+        can use: reduced cost, under the root duals, above the incumbent less one less
+        the root's Lagrangian bound. Pricing brings a column back if a node needs it."""
+        search, master = self.search, self.search.master
+        if search.best is None:
+            return 0
+        value, duals, convexity = master.solve()
+        lagrangian = master.dual_value(duals, convexity)
+        least: dict[str, float] = {}
+        for employee_id, result in self._price_all({}, duals, convexity, search.deadline):
+            if result.least_reduced_cost is None:
+                return 0
+            least[employee_id] = min(0.0, result.least_reduced_cost)
+        lagrangian += sum(least.values())
+        room = search.best.objective - 1 - lagrangian
+        dropped = 0
+        for employee_id, costs in master.costs.items():
+            for column in list(costs):
+                reduced = costs[column] - convexity[employee_id] - sum(duals[(d, s)] for _, d, s in column)
+                if reduced - least[employee_id] > room + 1e-6 and len(costs) > 1:
+                    del costs[column]
+                    master.unusable.discard((employee_id, column))
+                    dropped += 1
+        master._build()
+        self._allowed_now.clear()
+        self.stats.log.append(f"dropped {dropped} columns")
+        return dropped
+
     def _beaten(self, bound: float) -> bool:
         best = self.search.best
         return best is not None and math.isfinite(bound) and math.ceil(bound - 1e-6) >= best.objective
@@ -207,6 +236,7 @@ class BranchAndPrice:
         optimal) or the incumbent meets the search's proven bound. With ``restart_after``,
         a search that has solved that many nodes without a better roster starts again from
         the root, its branching now drawn by ``rng``."""
+        self.drop_hopeless_columns()
         stack: list[tuple[Decision, ...]] = [()]
         stats = self.stats
         since_better = 0

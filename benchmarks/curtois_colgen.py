@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -55,35 +54,34 @@ from typing import NamedTuple
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from benchmarks.curtois_branch import BranchAndPrice
 from benchmarks.curtois_columns import Column, EmployeePricer, MasterLP, MasterLPError, Priced
 from benchmarks.curtois_instance import Instance
 from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model, held_model, penalties_of
 from benchmarks.curtois_windows import WindowSearch
 
-#: Shares of the time limit by which root column generation, the dives with their
-#: completions, and the set partitioning must end; the day windows have the rest.
+#: Shares of the time limit by which root column generation, the first dive and the
+#: branch and price must end; the day windows have the rest.
 GENERATION_SHARE = 0.45
-DIVES_SHARE = 0.6
-PARTITIONING_SHARE = 0.75
+DIVE_SHARE = 0.6
+BRANCH_SHARE = 0.9
+#: Share of the time limit the set partitioning may take.
+PARTITIONING_SHARE = 0.05
 #: Most seconds one pricing solve may take.
 PRICING_LIMIT_S = 5.0
 #: Rise of the LP value above the root [penalty units] up to which the dive's fixings are kept
-#: for its completion; a random dive draws its rise from RANDOM_DIVE_RISES, so its
-#: completions re-roster more or fewer employees.
+#: for its completion.
 DIVE_RISE = 5.0
-RANDOM_DIVE_RISES = (2.0, 5.0, 10.0)
+#: Nodes without a better roster after which the branch and price starts again from the root,
+#: its branching drawn at random (:meth:`~benchmarks.curtois_branch.BranchAndPrice.run`).
+RESTART_AFTER_NODES = 60
 #: Share of the time limit for a compact solve after the first dive (proves small instances).
-PROOF_SHARE = 0.1
-#: Most pricing rounds after each fixing in a random dive (the first dive prices until
-#: the LP converges): quicker dives, so more of them.
-RANDOM_DIVE_ROUNDS = 3
+PROOF_SHARE = 0.05
 #: Most seconds one completion may take.
-COMPLETION_LIMIT_S = 15.0
+COMPLETION_LIMIT_S = 10.0
 #: Share of the time limit the first dive's completion may have even when the dive ends
-#: at :data:`DIVES_SHARE`, if the dive had to hurry (on a slow machine, or with a short limit).
+#: at :data:`DIVE_SHARE`, if the dive had to hurry (on a slow machine, or with a short limit).
 FIRST_COMPLETION_SHARE = 0.15
-#: A later dive fixes one of this many heaviest fractional columns, chosen at random.
-DIVE_CHOICES = 3
 #: Steps a dive still takes per fractional employee (measured on instance 8: the LP gives
 #: the last free employees whole columns, 10 fractional took 6 steps): the dive's pace
 #: (:class:`DivePace`) fixes more than one column per step only when even these fewer
@@ -168,14 +166,12 @@ class ColumnSearch:
                     self.converged = True
                 return value
 
-    def dive(self, stop_at: float, most_rise: float, rng: random.Random | None = None) -> Dive:
+    def dive(self, stop_at: float, most_rise: float) -> Dive:
         """Fix the heaviest fractional column, re-price, repeat until every employee
         is fixed (once the LP gives every free employee one whole column, all are fixed).
 
         Fixing whole columns first, as a plain dive does, freezes employees the LP
         could still move; on instance 8 that dive ended at 1817, this one at 1307.
-        With ``rng`` each step fixes one of the :data:`DIVE_CHOICES` heaviest
-        fractional columns at random instead.
 
         Returns the roster reached, the columns that were fixed while the LP
         value was still within ``most_rise`` of the root (the part of the dive
@@ -192,15 +188,12 @@ class ColumnSearch:
                 heaviest = {e: self.master.weights(e)[0] for e in free}
                 fractional = [e for e in free if heaviest[e][0] < 1 - 1e-6]
                 fractional.sort(key=lambda e: -heaviest[e][0])
-                if rng is not None:
-                    fractional = [rng.choice(fractional[:DIVE_CHOICES])] if fractional else []
                 late = time.perf_counter() >= stop_at  # out of time: fix everyone left at once
                 chosen = free if late else fractional[:pace.batch(len(fractional))] or free
                 hurried = hurried or (len(chosen) > 1 and bool(fractional))  # not the normal last step
                 for employee_id in chosen:
                     self.master.fix(employee_id, heaviest[employee_id][1])
-                rounds = None if rng is None else RANDOM_DIVE_ROUNDS
-                value = self.generate(stop_at, rounds) if time.perf_counter() < stop_at else self.master.solve()[0]
+                value = self.generate(stop_at) if time.perf_counter() < stop_at else self.master.solve()[0]
                 if value <= root + most_rise:
                     kept = dict(self.master.fixed)
                 pace.step_done()
@@ -400,43 +393,36 @@ def improve_by_windows(search: ColumnSearch, stop_at: float, seed: int) -> None:
 
 def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, seed: int) -> None:
     """Stages 1-6 of the module docstring; the best roster and bound end up in ``search``."""
-    rng = random.Random(seed)
     initial_columns(search)
     search.generate(started + GENERATION_SHARE * time_limit_s)
     search.log(f"root LP bound {search.lower_bound:.2f}, converged {search.converged}")
     search.ensure_usable()
-    dives_end = started + DIVES_SHARE * time_limit_s
-    first = True
-    while first or (dives_end - time.perf_counter() > 0.5 and not search.proven()):
-        rise = DIVE_RISE if first else rng.choice(RANDOM_DIVE_RISES)
-        dived, kept, hurried = search.dive(dives_end, rise, None if first else rng)
-        search.offer(dived, "dive")
-        completion_by = dives_end
-        if first and hurried:  # a hurried dive leaves more of the roster to its completion
-            completion_by = min(started + PARTITIONING_SHARE * time_limit_s,
-                                max(dives_end, time.perf_counter() + FIRST_COMPLETION_SHARE * time_limit_s))
-        if 0 < len(kept) < len(search.pricers) and not search.proven() and completion_by > time.perf_counter():
-            search.log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
-            completion_end = min(completion_by, time.perf_counter() + COMPLETION_LIMIT_S)
-            completed, _ = polish(search, completion_end, seed, kept)
-            if completed is not None:
-                search.offer(completed, "dive completion")
-        if first and not search.proven():  # a short compact solve proves the easy ones
-            proving_end = min(search.deadline, time.perf_counter() + PROOF_SHARE * time_limit_s)
-            proved, _ = polish(search, proving_end, seed)
-            if proved is not None:
-                search.offer(proved, "compact model")
-        first = False
-        if os.environ.get("BP"):
-            break
-    if os.environ.get("BP") and not search.proven():
-        from benchmarks.curtois_branch import BranchAndPrice
-        stats = BranchAndPrice(search).run(started + float(os.environ["BP"]) * time_limit_s)
-        search.log(f"tree: {stats}")
-        if stats.open == 0 and search.best is not None:
-            search.lower_bound = max(search.lower_bound, search.best.objective)
-        return
+    dive_end = started + DIVE_SHARE * time_limit_s
+    dived, kept, hurried = search.dive(dive_end, DIVE_RISE)
+    search.offer(dived, "dive")
+    completion_by = dive_end
+    if hurried:  # a hurried dive leaves more of the roster to its completion
+        completion_by = min(started + BRANCH_SHARE * time_limit_s,
+                            max(dive_end, time.perf_counter() + FIRST_COMPLETION_SHARE * time_limit_s))
+    if 0 < len(kept) < len(search.pricers) and not search.proven() and completion_by > time.perf_counter():
+        search.log(f"completing {len(search.pricers) - len(kept)} employees left free by the dive")
+        completed, _ = polish(search, min(completion_by, time.perf_counter() + COMPLETION_LIMIT_S), seed, kept)
+        if completed is not None:
+            search.offer(completed, "dive completion")
+    if not search.proven():  # a short compact solve proves the easy ones
+        proved, _ = polish(search, min(search.deadline, time.perf_counter() + PROOF_SHARE * time_limit_s), seed)
+        if proved is not None:
+            search.offer(proved, "compact model")
     if not search.proven():
-        combined = set_partitioning(search, started + PARTITIONING_SHARE * time_limit_s)
+        combined = set_partitioning(search, min(search.deadline,
+                                                time.perf_counter() + PARTITIONING_SHARE * time_limit_s))
         if combined is not None:
             search.offer(combined, "set partitioning")
+    branch_end = started + BRANCH_SHARE * time_limit_s
+    if not search.proven() and branch_end - time.perf_counter() > 0.5:
+        tree = BranchAndPrice(search)
+        stats = tree.run(branch_end, random.Random(seed), RESTART_AFTER_NODES)
+        search.log(f"branch and price: {stats.nodes} nodes, {stats.restarts} restarts, "
+                   f"{'tree exhausted' if stats.open == 0 else f'{stats.open} open'}")
+        if stats.open == 0 and search.best is not None:  # no roster below the best one is left
+            search.lower_bound = max(search.lower_bound, search.best.objective)

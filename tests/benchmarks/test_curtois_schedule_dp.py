@@ -93,3 +93,35 @@ def test_uncounted_limit_is_checked_and_cp_sat_prices_instead(tmp_path: Path, mo
     least = min(-20.0 * sum(1 for s in schedule if s == 0) for schedule in feasible)
     assert priced.least_reduced_cost == pytest.approx(least, abs=2 * pricer.rounding_slack)
     assert priced.columns and all(sum(1 for k in c if k[2] == "D") <= 2 for _, c in priced.columns)
+
+
+@pytest.mark.parametrize("staff", STAFF[:2])
+def test_barred_choices_are_kept_out(tmp_path: Path, staff: str) -> None:
+    """With some (day, shift) barred and some days that must be worked, the programme's
+    least cost is the brute-force least over the feasible schedules that respect both,
+    and through the pricer (``allowed``) every column respects them too."""
+    path = write_instance(tmp_path, _instance_text(staff))
+    instance = read_instance(path)
+    dp = ScheduleDP(instance, instance.employees[0])
+    pricer = EmployeePricer(instance, instance.employees[0])
+    feasible = _brute_force(path)
+    rng = random.Random(3)
+    for _ in range(10):
+        allowed = np.ones((HORIZON, 3), dtype=np.bool_)  # D, N, off
+        for _ in range(3):
+            allowed[rng.randrange(HORIZON), rng.randrange(3)] = False
+        allowed[4, 2] = True  # A's day off (the instance's day 4) stays possible
+        cost = np.array([[rng.uniform(-10, 10) for _ in "DN"] for _ in range(HORIZON)])
+        kept = [s for s in feasible if all(allowed[d, c] for d, c in enumerate(s))]  # -1 (off) is index 2
+        found = dp.cheapest(np.where(allowed[:, :2], cost, np.inf), most=3, off_allowed=allowed[:, 2])
+        if not kept:
+            assert found.cost == float("inf") and not found.schedules
+            continue
+        best = min(sum(cost[d, c] for d, c in enumerate(s) if c >= 0) for s in kept)
+        assert found.cost == pytest.approx(best)
+        assert all(s in kept for s in found.schedules)
+        duals = {(d, shift): -cost[d, i] for d in range(HORIZON) for i, shift in enumerate("DN")}
+        priced = pricer.price(duals, 0.0, allowed=allowed)
+        for _, column in priced.columns:
+            worked = {day: "DN".index(shift) for _, day, shift in column}
+            assert all(allowed[d, worked.get(d, 2)] for d in range(HORIZON))
