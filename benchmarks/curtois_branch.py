@@ -8,12 +8,24 @@ LP) and the pricing of that employee (the choice barred in the dynamic programme
 to convergence exactly and its Lagrangian bound is a proven bound of every roster
 below it. A node whose bound, rounded up, is not below the incumbent is pruned.
 
-The search branches on the fractional choice ``x[e, d, c]`` (the LP weight of the
-employee's columns that choose ``c`` on day ``d``) closest to 1: first the child
-that takes it (a dive), then the one that bars it. Where the column dive of
+The search branches on the most fractional choice ``x[e, d, c]`` (the LP weight
+of the employee's columns that choose ``c`` on day ``d``), first into the child
+on the side the LP leans to. Where the column dive of
 :mod:`benchmarks.curtois_colgen` fixes whole schedules and cannot take them back,
-this search revisits every decision whose other side may still hold a better roster.
-Every node also offers the roster of its heaviest columns.
+this search revisits every decision whose other side may still hold a better
+roster. Every node offers the best roster made of its LP's columns
+(:func:`support_roster`). Before the search, the columns that no roster better
+than the incumbent can use (by their reduced cost at the root) leave the master:
+on instance 7 about 2,150 of 3,600, which made nodes about 1.6 times as fast.
+
+A depth-first search stays in one corner of a large tree. Measured on instance 7,
+in 60 s runs of the first dive, its completion (1057) and then the tree alone,
+the plain search found 1056 in one run of three; with a restart from the root
+after ``restart_after`` nodes without a better roster (the branching then drawn
+among the three most fractional choices, the child order flipped one time in
+four) it did in 5 of 12 runs (restarts after 30, 60 or 120 nodes did about as
+well). A search of the whole tree that finds nothing better proves the incumbent
+optimal.
 """
 
 from __future__ import annotations

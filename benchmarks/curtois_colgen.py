@@ -24,20 +24,22 @@ The stages, all within one wall-clock limit:
 4. **Proof.** The whole compact model, with the best roster as a hint and the
    column bound as a constraint, gets a short CP-SAT solve: enough to prove
    the small instances optimal.
-5. **More dives.** Until :data:`DIVES_SHARE` of the time, dives that fix one of
-   the few heaviest fractional columns at random, each with its completion (of a
-   random size, :data:`RANDOM_DIVE_RISES`), add rosters and columns.
-6. **Set partitioning.** SCIP picks one column per employee among all found.
+5. **Set partitioning.** SCIP picks one column per employee among all found
+   (instance 5: 1147 to 1144).
+6. **Branch and price** (:mod:`benchmarks.curtois_branch`) until
+   :data:`BRANCH_SHARE` of the time: a depth-first search on single
+   (employee, day, shift or day off) decisions, every node priced to
+   convergence and pruned by its proven bound against the best roster, with
+   restarts. It found 1950 on instance 6 and proved it optimal by exhausting
+   the tree, 1143 on instance 5, and 1056 on instance 7 in some runs; where
+   the dive can only fix whole schedules, it can take any decision back.
 7. **Day windows.** Every employee re-rostered over a few consecutive days at a
    time, the rest of the current roster held (:mod:`benchmarks.curtois_windows`),
-   for the rest of the time. In logged runs it took instance 8 from 1307 to
-   1305 and to 1303 in the last 15 s, where the compact model from the best
-   roster (the stage it replaced) had found nothing. Should the windows end
-   early, or the column stages fail, the compact model polishes the best roster
-   until the deadline.
+   for the rest of the time. Should the windows end early, or the column
+   stages fail, the compact model polishes the best roster until the deadline.
 
-The search stops at the first check (between dives and stages) that finds a
-roster meeting the proven bound.
+The search stops at the first check (between stages, and between the nodes of
+the tree) that finds a roster meeting the proven bound.
 """
 
 from __future__ import annotations
