@@ -95,9 +95,10 @@ def solve_curtois(cm: CurtoisModel, time_limit_s: float = 60.0, workers: int = 2
 
 def solve_by_columns(instance: Instance, time_limit_s: float = 60.0, workers: int = 2, seed: int = 1,
                      log: bool = False) -> CurtoisResult:
-    """Solve with column generation, a dive and CP-SAT (:mod:`benchmarks.curtois_colgen`)
-    within ``time_limit_s`` wall seconds; the bound is the column-generation bound
-    or CP-SAT's, whichever is higher."""
+    """Solve with column generation, a dive, branch and price and CP-SAT
+    (:mod:`benchmarks.curtois_colgen`) within ``time_limit_s`` wall seconds; the bound
+    is the column-generation bound, CP-SAT's, or the best roster's when the branch and
+    price exhausted its tree, whichever is higher."""
     started = time.perf_counter()
     say = (lambda message: print(f"{time.perf_counter() - started:6.1f} s  {message}", flush=True)) if log else (
         lambda _: None)
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--method", choices=("columns", "compact"), default="columns",
-                        help="columns: column generation, a dive and CP-SAT (default); "
+                        help="columns: column generation, a dive, branch and price and CP-SAT (default); "
                              "compact: CP-SAT on the compact model alone")
     parser.add_argument("--deterministic-time", type=float, default=None,
                         help="compact method: also stop on this CP-SAT deterministic time, for repeatable results")
