@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from ortools.sat.python import cp_model
 
-from benchmarks.curtois_columns import Column, Priced
+from benchmarks.curtois_columns import Column
 
 if TYPE_CHECKING:
     from benchmarks.curtois_colgen import ColumnSearch, Roster
@@ -135,12 +135,6 @@ class BranchAndPrice:
             compatible[employee_id] = int(ok.sum())
         return compatible
 
-    def _price_all(self, masks: dict[str, np.ndarray], duals: dict, convexity: dict,
-                   stop_at: float) -> list[tuple[str, Priced]]:
-        search = self.search
-        jobs = [(search.pricers[e], duals, convexity[e], stop_at, masks.get(e)) for e in search.pricers]
-        return list(search._pool.map(_price_masked, jobs))
-
     def solve_node(self, decisions: tuple[Decision, ...], stop_at: float) -> tuple[str, float]:
         """Column generation at one node until it converges, its bound reaches the
         incumbent or ``stop_at``: ``("pruned" | "infeasible" | "converged" | "timeout", bound)``."""
@@ -166,7 +160,7 @@ class BranchAndPrice:
                 return "timeout", bound
             lagrangian: float | None = master.dual_value(duals, convexity)
             added = 0
-            for employee_id, result in self._price_all(masks, duals, convexity, stop_at):
+            for employee_id, result in search.price_each(search.pricers, duals, convexity, stop_at, masks):
                 pricer = search.pricers[employee_id]
                 for _, column in result.columns:
                     added += master.add(employee_id, column, pricer.column_cost(column))
@@ -193,7 +187,7 @@ class BranchAndPrice:
         value, duals, convexity = master.solve()
         lagrangian = master.dual_value(duals, convexity)
         least: dict[str, float] = {}
-        for employee_id, result in self._price_all({}, duals, convexity, search.deadline):
+        for employee_id, result in search.price_each(search.pricers, duals, convexity, search.deadline):
             if result.least_reduced_cost is None:
                 return 0
             least[employee_id] = min(0.0, result.least_reduced_cost)
@@ -230,7 +224,7 @@ class BranchAndPrice:
                 found.append((float(x[day, choice]), Decision(employee_id, int(day), int(choice), True)))
         return found
 
-    def heaviest_roster(self) -> Roster | None:
+    def node_roster(self) -> Roster | None:
         """The best roster made of the columns the node's LP uses (one per employee): a
         small set-partitioning problem, solved by CP-SAT."""
         support = {}
@@ -269,7 +263,7 @@ class BranchAndPrice:
                 if status in ("pruned", "infeasible"):
                     stats.pruned += 1
                     continue
-                roster = self.heaviest_roster()
+                roster = self.node_roster()
                 if roster is not None and (self.search.best is None or roster.objective < self.search.best.objective):
                     self.search.offer(roster, f"branch and price (node {stats.nodes}, depth {len(decisions)})")
                     self._apply(self.allowed(decisions))  # offered columns may break this node's decisions
@@ -292,15 +286,6 @@ class BranchAndPrice:
             return stats
         finally:
             self._apply({})
-
-
-def _price_masked(job: tuple) -> tuple[str, Priced]:
-    """One pricing job of the thread pool, restricted to the node's allowed choices."""
-    pricer, duals, convexity_dual, stop_at, allowed = job
-    left = stop_at - time.perf_counter()
-    if left <= 0:
-        return pricer.employee_id, Priced((), None)
-    return pricer.employee_id, pricer.price(duals, convexity_dual, min(5.0, left), allowed)
 
 
 def support_roster(search: ColumnSearch, support: dict[str, list[Column]]) -> Roster | None:

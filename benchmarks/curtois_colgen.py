@@ -53,6 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
@@ -136,6 +137,15 @@ class ColumnSearch:
     def close(self) -> None:
         self._pool.shutdown()
 
+    def price_each(self, employees: Iterable[str], duals: dict, convexity: dict, stop_at: float,
+                   masks: dict[str, np.ndarray] | None = None) -> list[tuple[str, Priced]]:
+        """Price each of ``employees`` under the master's duals, on the thread pool, each solve
+        limited to :data:`PRICING_LIMIT_S` and ``stop_at``; ``masks`` restrict an employee's
+        choices (:meth:`~benchmarks.curtois_columns.EmployeePricer.price`)."""
+        masks = masks or {}
+        jobs = [(self.pricers[e], duals, convexity[e], stop_at, masks.get(e)) for e in employees]
+        return list(self._pool.map(_price, jobs))
+
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
 
@@ -151,8 +161,7 @@ class ColumnSearch:
                 return value
             rounds += 1
             employees = [e for e in self.pricers if e not in self.master.fixed]
-            priced: Iterable[tuple[str, Priced]] = self._pool.map(
-                _price, [(self.pricers[e], duals, convexity[e], stop_at) for e in employees])
+            priced = self.price_each(employees, duals, convexity, stop_at)
             added, lagrangian = 0, self.master.dual_value(duals, convexity)
             for employee_id, result in priced:
                 for _, column in result.columns:
@@ -304,13 +313,13 @@ def set_partitioning(search: ColumnSearch, stop_at: float) -> Roster | None:
     return search.roster({e: c for (e, c), pick in picks.items() if pick.solution_value() > 0.5})
 
 
-def _price(job: tuple[EmployeePricer, dict, float, float]) -> tuple[str, Priced]:
+def _price(job: tuple[EmployeePricer, dict, float, float, np.ndarray | None]) -> tuple[str, Priced]:
     """One pricing job of the thread pool; its time limit is set when it starts."""
-    pricer, duals, convexity_dual, stop_at = job
+    pricer, duals, convexity_dual, stop_at, allowed = job
     left = stop_at - time.perf_counter()
     if left <= 0:
         return pricer.employee_id, Priced((), None)
-    return pricer.employee_id, pricer.price(duals, convexity_dual, min(PRICING_LIMIT_S, left))
+    return pricer.employee_id, pricer.price(duals, convexity_dual, min(PRICING_LIMIT_S, left), allowed)
 
 
 def polish(search: ColumnSearch, stop_at: float, seed: int,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
 from curtois_tiny import TWO_STAFF, optimum_and_worse
 from curtois_tiny import write_instance as _write
 
@@ -67,4 +66,3 @@ def test_search_proves_the_optimum_from_a_worse_roster(tmp_path: Path) -> None:
         search.close()
     assert search.best.objective == optimum
     assert stats.open == 0 and stats.nodes >= 1
-    assert np.isfinite(search.best.objective)
