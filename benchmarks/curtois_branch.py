@@ -14,7 +14,7 @@ on the side the LP leans to. Where the column dive of
 :mod:`benchmarks.curtois_colgen` fixes whole schedules and cannot take them back,
 this search revisits every decision whose other side may still hold a better
 roster. Every node offers the best roster made of its LP's columns
-(:func:`support_roster`). Before the search, the columns that no roster better
+(:func:`~benchmarks.curtois_partition.support_roster`). Before the search, the columns that no roster better
 than the incumbent can use (by their reduced cost at the root) leave the master:
 on instance 7 about 2,150 of 3,600, which made nodes about 1.6 times as fast.
 
@@ -38,16 +38,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from benchmarks.curtois_columns import Column
+from benchmarks.curtois_partition import support_roster
 
 if TYPE_CHECKING:
     from benchmarks.curtois_colgen import ColumnSearch, Roster
 
 #: LP weights within this of 0 or 1 count as integral.
 INTEGRAL = 1e-6
-#: Most seconds the roster of a node's LP columns may take.
+#: Most seconds the roster of a node's LP columns may take (CP-SAT, one worker).
 SUPPORT_LIMIT_S = 0.1
 
 
@@ -66,13 +66,13 @@ class Decision:
 class TreeStats:
     """What the search did: nodes solved, pruned and left open when time ran out."""
 
-    nodes: int = 0
-    pruned: int = 0
-    integral: int = 0
-    open: int = 0
-    deepest: int = 0
-    restarts: int = 0
-    log: list[str] = field(default_factory=list)
+    nodes: int = 0  #: nodes whose LP was solved
+    pruned: int = 0  #: nodes cut off by their bound, or with no schedule for some employee
+    integral: int = 0  #: nodes whose LP solution was a roster
+    open: int = 0  #: nodes left on the stack (0: the tree was searched to the end)
+    deepest: int = 0  #: most decisions of a node
+    restarts: int = 0  #: searches started again from the root
+    log: list[str] = field(default_factory=list)  #: notes, such as the columns dropped
 
 
 class BranchAndPrice:
@@ -235,7 +235,7 @@ class BranchAndPrice:
             support[employee_id] = weighted
         if all(len(columns) == 1 for columns in support.values()):
             return self.search.roster({e: columns[0] for e, columns in support.items()})
-        return support_roster(self.search, support)
+        return support_roster(self.search, support, SUPPORT_LIMIT_S)
 
     def run(self, stop_at: float, rng: random.Random | None = None, restart_after: int | None = None) -> TreeStats:
         """Search depth first until ``stop_at``, the tree is exhausted (the incumbent is then
@@ -286,35 +286,3 @@ class BranchAndPrice:
             return stats
         finally:
             self._apply({})
-
-
-def support_roster(search: ColumnSearch, support: dict[str, list[Column]]) -> Roster | None:
-    """The cheapest roster taking one of ``support``'s columns per employee, cover penalties
-    as in the instance (CP-SAT, one worker, at most :data:`SUPPORT_LIMIT_S`)."""
-    model = cp_model.CpModel()
-    staff: dict[tuple[int, str], list] = {k: [] for k in search.master.cover}
-    terms = []
-    picks: dict[tuple[str, int], cp_model.IntVar] = {}
-    for employee_id, columns in support.items():
-        options = []
-        for index, column in enumerate(columns):
-            pick = model.NewBoolVar("")
-            picks[(employee_id, index)] = pick
-            options.append(pick)
-            terms.append(search.master.costs[employee_id][column] * pick)
-            for _, day, shift_id in column:
-                staff[(day, shift_id)].append(pick)
-        model.AddExactlyOne(options)
-    for cover in search.instance.cover:
-        people = len(staff[(cover.day, cover.shift_id)])
-        under = model.NewIntVar(0, cover.requirement, "")
-        over = model.NewIntVar(0, people, "")
-        model.Add(sum(staff[(cover.day, cover.shift_id)]) + under - over == cover.requirement)
-        terms += [cover.weight_under * under, cover.weight_over * over]
-    model.Minimize(sum(terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = SUPPORT_LIMIT_S
-    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return search.roster({e: support[e][i] for (e, i), pick in picks.items() if solver.Value(pick)})

@@ -54,13 +54,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from benchmarks.curtois_branch import BranchAndPrice
 from benchmarks.curtois_columns import Column, EmployeePricer, MasterLP, MasterLPError, Priced
 from benchmarks.curtois_instance import Instance
 from benchmarks.curtois_model import CurtoisModel, XKey, build_curtois_model, held_model, penalties_of
+from benchmarks.curtois_partition import set_partitioning
 from benchmarks.curtois_windows import WindowSearch
 
 #: Shares of the time limit by which root column generation, the first dive and the
@@ -275,42 +275,6 @@ class DivePace:
 
     def step_done(self) -> None:
         self.steps += 1
-
-
-def set_partitioning(search: ColumnSearch, stop_at: float) -> Roster | None:
-    """The best roster made of columns found so far: one column per employee, cover
-    penalties as in the instance, solved by SCIP (through OR-Tools) from the best
-    roster until ``stop_at``. SCIP combined the dives' columns better than CP-SAT:
-    1057 against 1059 on instance 7 in 15 s."""
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    staff: dict[tuple[int, str], list[pywraplp.Variable]] = {k: [] for k in search.master.cover}
-    terms, picks, hinted, hint = [], {}, [], []
-    best = search.best.assignments if search.best is not None else frozenset()
-    for employee_id in search.pricers:
-        own = frozenset(k for k in best if k[0] == employee_id)
-        options = []
-        for column in search.master.usable(employee_id):
-            pick = solver.BoolVar("")
-            picks[(employee_id, column)] = pick
-            options.append(pick)
-            terms.append(search.master.costs[employee_id][column] * pick)
-            for _, day, shift_id in column:
-                staff[(day, shift_id)].append(pick)
-            hinted.append(pick)
-            hint.append(1.0 if frozenset(column) == own else 0.0)
-        solver.Add(solver.Sum(options) == 1)
-    for cover in search.instance.cover:
-        under = solver.NumVar(0, cover.requirement, "")
-        over = solver.NumVar(0, len(search.pricers), "")
-        solver.Add(solver.Sum(staff[(cover.day, cover.shift_id)]) + under - over == cover.requirement)
-        terms += [cover.weight_under * under, cover.weight_over * over]
-    solver.Minimize(solver.Sum(terms))
-    solver.SetHint(hinted, hint)
-    solver.SetTimeLimit(max(100, int(1000 * (stop_at - time.perf_counter()))))
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return None
-    return search.roster({e: c for (e, c), pick in picks.items() if pick.solution_value() > 0.5})
 
 
 def _price(job: tuple[EmployeePricer, dict, float, float, np.ndarray | None]) -> tuple[str, Priced]:
