@@ -174,8 +174,8 @@ class BranchAndPrice:
                 bound = max(bound, lagrangian)
             if self._beaten(bound):
                 return "pruned", bound
-            if added == 0:
-                return "converged", max(bound, value)
+            if added == 0:  # the LP value is a bound only when every pricing solve proved its optimum
+                return "converged", bound if lagrangian is None else max(bound, value)
 
     def drop_hopeless_columns(self) -> int:
         """Remove from the master the columns that no roster better than the incumbent
@@ -184,7 +184,7 @@ class BranchAndPrice:
         search, master = self.search, self.search.master
         if search.best is None:
             return 0
-        value, duals, convexity = master.solve()
+        _, duals, convexity = master.solve()
         lagrangian = master.dual_value(duals, convexity)
         least: dict[str, float] = {}
         for employee_id, result in search.price_each(search.pricers, duals, convexity, search.deadline):
@@ -193,18 +193,16 @@ class BranchAndPrice:
             least[employee_id] = min(0.0, result.least_reduced_cost)
         lagrangian += sum(least.values())
         room = search.best.objective - 1 - lagrangian
-        dropped = 0
+        doomed = []
         for employee_id, costs in master.costs.items():
-            for column in list(costs):
-                reduced = costs[column] - convexity[employee_id] - sum(duals[(d, s)] for _, d, s in column)
-                if reduced - least[employee_id] > room + 1e-6 and len(costs) > 1:
-                    del costs[column]
-                    master.unusable.discard((employee_id, column))
-                    dropped += 1
-        master._build()
+            hopeless = [column for column, cost in costs.items()
+                        if cost - convexity[employee_id] - sum(duals[(d, s)] for _, d, s in column)
+                        - least[employee_id] > room + 1e-6]
+            doomed += [(employee_id, column) for column in hopeless[:len(costs) - 1]]  # keep one at least
+        master.drop(doomed)
         self._allowed_now.clear()
-        self.stats.log.append(f"dropped {dropped} columns")
-        return dropped
+        self.stats.log.append(f"dropped {len(doomed)} columns")
+        return len(doomed)
 
     def _beaten(self, bound: float) -> bool:
         best = self.search.best

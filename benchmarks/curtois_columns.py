@@ -188,11 +188,12 @@ class MasterLP:
         self.costs: dict[str, dict[Column, int]] = {e.employee_id: {} for e in instance.employees}
         self.fixed: dict[str, Column] = {}
         self.unusable: set[tuple[str, Column]] = set()
+        self.builds = 0  #: LPs built so far: a rebuild loses every bound set from outside
         self._build()
 
     def _build(self) -> None:
         """A fresh LP with the cover and convexity rows and every column added so far."""
-        self.builds = getattr(self, "builds", 0) + 1  # column bounds other than the fixings start afresh
+        self.builds += 1  # column bounds other than the fixings start afresh
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         self.objective = self.lp.Objective()
         self.objective.SetMinimization()
@@ -238,6 +239,13 @@ class MasterLP:
         self.costs[employee_id][column] = cost
         self._variable(employee_id, column, cost)
         return True
+
+    def drop(self, columns: list[tuple[str, Column]]) -> None:
+        """Remove these (employee, column) and rebuild the LP without them."""
+        for employee_id, column in columns:
+            del self.costs[employee_id][column]
+            self.unusable.discard((employee_id, column))
+        self._build()
 
     def usable(self, employee_id: str) -> dict[Column, int]:
         """The employee's columns that may go into a roster, with their costs."""
