@@ -114,14 +114,20 @@ def test_barred_choices_are_kept_out(tmp_path: Path, staff: str) -> None:
         cost = np.array([[rng.uniform(-10, 10) for _ in "DN"] for _ in range(HORIZON)])
         kept = [s for s in feasible if all(allowed[d, c] for d, c in enumerate(s))]  # -1 (off) is index 2
         found = dp.cheapest(np.where(allowed[:, :2], cost, np.inf), most=3, off_allowed=allowed[:, 2])
+        duals = {(d, shift): -cost[d, i] for d in range(HORIZON) for i, shift in enumerate("DN")}
         if not kept:
             assert found.cost == float("inf") and not found.schedules
+            assert pricer.price(duals, 0.0, allowed=allowed).least_reduced_cost == float("inf")
+            assert pricer.price_by_cp_sat(pricer.coefficients(duals), 0.0, 5.0, allowed).least_reduced_cost \
+                == float("inf")
             continue
         best = min(sum(cost[d, c] for d, c in enumerate(s) if c >= 0) for s in kept)
         assert found.cost == pytest.approx(best)
         assert all(s in kept for s in found.schedules)
-        duals = {(d, shift): -cost[d, i] for d in range(HORIZON) for i, shift in enumerate("DN")}
-        priced = pricer.price(duals, 0.0, allowed=allowed)
-        for _, column in priced.columns:
+        by_dp = pricer.price(duals, 0.0, allowed=allowed)
+        by_cp_sat = pricer.price_by_cp_sat(pricer.coefficients(duals), 0.0, 5.0, allowed)
+        assert by_dp.least_reduced_cost == pytest.approx(best)
+        assert by_cp_sat.least_reduced_cost == pytest.approx(best, abs=2 * pricer.rounding_slack)
+        for _, column in by_dp.columns + by_cp_sat.columns:
             worked = {day: "DN".index(shift) for _, day, shift in column}
             assert all(allowed[d, worked.get(d, 2)] for d in range(HORIZON))
