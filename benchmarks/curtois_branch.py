@@ -128,9 +128,13 @@ class BranchAndPrice:
                 table = np.array([self.choices(employee_id, c) for c in columns]).reshape(len(variables), self.days)
                 ok = mask[days, table].all(axis=1)
             previous = self._allowed_now.get(employee_id)
-            for index in range(len(variables)):
-                if previous is None or index >= len(previous) or previous[index] != ok[index]:
-                    variables[index].SetUb(1 if ok[index] else 0)
+            if previous is None:
+                changed = np.arange(len(ok))
+            else:  # columns added since the last call, and those whose bar changed
+                changed = np.concatenate([np.flatnonzero(previous != ok[:len(previous)]),
+                                          np.arange(len(previous), len(ok))])
+            for index in changed:
+                variables[index].SetUb(1 if ok[index] else 0)
             self._allowed_now[employee_id] = ok
             compatible[employee_id] = int(ok.sum())
         return compatible
@@ -142,12 +146,8 @@ class BranchAndPrice:
         masks = self.allowed(decisions)
         compatible = self._apply(masks)
         for employee_id, count in compatible.items():  # every employee needs a column the node allows
-            if count == 0:
-                found = search.pricers[employee_id].price({}, float("inf"), 1.0, masks.get(employee_id))
-                if not found.columns:
-                    return "infeasible", math.inf
-                column = min(found.columns)[1]
-                master.add(employee_id, column, search.pricers[employee_id].column_cost(column))
+            if count == 0 and not search.add_any_schedule(employee_id, masks.get(employee_id)):
+                return "infeasible", math.inf
         bound = -math.inf
         while True:
             builds = master.builds
@@ -158,24 +158,15 @@ class BranchAndPrice:
                 value, duals, convexity = master.solve()
             if time.perf_counter() >= stop_at:
                 return "timeout", bound
-            lagrangian: float | None = master.dual_value(duals, convexity)
-            added = 0
-            for employee_id, result in search.price_each(search.pricers, duals, convexity, stop_at, masks):
-                pricer = search.pricers[employee_id]
-                for _, column in result.columns:
-                    added += master.add(employee_id, column, pricer.column_cost(column))
-                if result.least_reduced_cost is None or lagrangian is None:
-                    lagrangian = None
-                elif result.least_reduced_cost == math.inf:
-                    return "infeasible", math.inf
-                else:
-                    lagrangian += min(0.0, result.least_reduced_cost)
-            if lagrangian is not None:
-                bound = max(bound, lagrangian)
+            priced = search.price_round(search.pricers, duals, convexity, stop_at, masks)
+            if priced.no_schedule:
+                return "infeasible", math.inf
+            if priced.gain is not None:
+                bound = max(bound, master.dual_value(duals, convexity) + priced.gain)
             if self._beaten(bound):
                 return "pruned", bound
-            if added == 0:  # the LP value is a bound only when every pricing solve proved its optimum
-                return "converged", bound if lagrangian is None else max(bound, value)
+            if priced.added == 0:  # the LP value is a bound only when every pricing solve proved its optimum
+                return "converged", bound if priced.gain is None else max(bound, value)
 
     def drop_hopeless_columns(self) -> int:
         """Remove from the master the columns that no roster better than the incumbent
@@ -185,19 +176,15 @@ class BranchAndPrice:
         if search.best is None:
             return 0
         _, duals, convexity = master.solve()
-        lagrangian = master.dual_value(duals, convexity)
-        least: dict[str, float] = {}
-        for employee_id, result in search.price_each(search.pricers, duals, convexity, search.deadline):
-            if result.least_reduced_cost is None:
-                return 0
-            least[employee_id] = min(0.0, result.least_reduced_cost)
-        lagrangian += sum(least.values())
-        room = search.best.objective - 1 - lagrangian
+        priced = search.price_round(search.pricers, duals, convexity, search.deadline)
+        if priced.gain is None:
+            return 0
+        room = search.best.objective - 1 - master.dual_value(duals, convexity) - priced.gain
         doomed = []
         for employee_id, costs in master.costs.items():
-            hopeless = [column for column, cost in costs.items()
-                        if cost - convexity[employee_id] - sum(duals[(d, s)] for _, d, s in column)
-                        - least[employee_id] > room + 1e-6]
+            least = min(0.0, priced.least[employee_id])
+            hopeless = [column for column in costs
+                        if master.reduced_cost(employee_id, column, duals, convexity) - least > room + 1e-6]
             doomed += [(employee_id, column) for column in hopeless[:len(costs) - 1]]  # keep one at least
         master.drop(doomed)
         self._allowed_now.clear()

@@ -100,6 +100,28 @@ class Roster:
     assignments: frozenset[XKey]
 
 
+class PricingRound(NamedTuple):
+    """What one pricing round of the employees asked for found."""
+
+    added: int  #: new columns in the master
+    #: each employee's least reduced cost [penalty units], proven (inf: no schedule at all);
+    #: None where the solve proved no bound
+    least: dict[str, float | None]
+
+    @property
+    def gain(self) -> float | None:
+        """Sum of min(0, least reduced cost): with the dual objective, a proven bound; None
+        when some solve proved no bound."""
+        if any(least is None for least in self.least.values()):
+            return None
+        return sum(min(0.0, least) for least in self.least.values())
+
+    @property
+    def no_schedule(self) -> bool:
+        """True when some employee has no schedule at all."""
+        return math.inf in self.least.values()
+
+
 class Dive(NamedTuple):
     """What one dive reached."""
 
@@ -137,45 +159,53 @@ class ColumnSearch:
     def close(self) -> None:
         self._pool.shutdown()
 
-    def price_each(self, employees: Iterable[str], duals: dict, convexity: dict, stop_at: float,
-                   masks: dict[str, np.ndarray] | None = None) -> list[tuple[str, Priced]]:
-        """Price each of ``employees`` under the master's duals, on the thread pool, each solve
-        limited to :data:`PRICING_LIMIT_S` and ``stop_at``; ``masks`` restrict an employee's
-        choices (:meth:`~benchmarks.curtois_columns.EmployeePricer.price`)."""
-        masks = masks or {}
-        jobs = [(self.pricers[e], duals, convexity[e], stop_at, masks.get(e)) for e in employees]
-        return list(self._pool.map(_price, jobs))
-
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
 
-    def generate(self, stop_at: float, most_rounds: int | None = None) -> float:
-        """Price the unfixed employees until no column improves the LP, ``stop_at`` or
-        ``most_rounds`` pricing rounds; return the LP value. At the root, raise
-        :attr:`lower_bound` as proven."""
+    def generate(self, stop_at: float) -> float:
+        """Price the unfixed employees until no column improves the LP or ``stop_at``;
+        return the LP value. At the root, raise :attr:`lower_bound` as proven."""
         at_root = not self.master.fixed
-        rounds = 0
         while True:
             value, duals, convexity = self.master.solve()
-            if time.perf_counter() >= stop_at or (most_rounds is not None and rounds >= most_rounds):
+            if time.perf_counter() >= stop_at:
                 return value
-            rounds += 1
             employees = [e for e in self.pricers if e not in self.master.fixed]
-            priced = self.price_each(employees, duals, convexity, stop_at)
-            added, lagrangian = 0, self.master.dual_value(duals, convexity)
-            for employee_id, result in priced:
-                for _, column in result.columns:
-                    added += self.master.add(employee_id, column, self.pricers[employee_id].column_cost(column))
-                if lagrangian is not None and result.least_reduced_cost is not None:
-                    lagrangian += min(0.0, result.least_reduced_cost)
-                else:
-                    lagrangian = None
+            priced = self.price_round(employees, duals, convexity, stop_at)
+            lagrangian = None if priced.gain is None else self.master.dual_value(duals, convexity) + priced.gain
             if at_root and lagrangian is not None and lagrangian > self.lower_bound:
                 self.lower_bound = lagrangian
-            if added == 0:
+            if priced.added == 0:
                 if at_root and lagrangian is not None:
                     self.converged = True
                 return value
+
+    def price_round(self, employees: Iterable[str], duals: dict, convexity: dict, stop_at: float,
+                    masks: dict[str, np.ndarray] | None = None) -> PricingRound:
+        """Price each of ``employees`` under the master's duals (on the thread pool, each
+        solve limited to :data:`PRICING_LIMIT_S` and ``stop_at``; ``masks`` restrict an
+        employee's choices, :meth:`~benchmarks.curtois_columns.EmployeePricer.price`) and
+        add the columns found to the master."""
+        masks = masks or {}
+        jobs = [(self.pricers[e], duals, convexity[e], stop_at, masks.get(e)) for e in employees]
+        added, least = 0, {}
+        for employee_id, result in self._pool.map(_price, jobs):
+            pricer = self.pricers[employee_id]
+            for _, column in result.columns:
+                added += self.master.add(employee_id, column, pricer.column_cost(column))
+            least[employee_id] = result.least_reduced_cost
+        return PricingRound(added, least)
+
+    def add_any_schedule(self, employee_id: str, allowed: np.ndarray | None = None) -> bool:
+        """Add one feasible schedule of the employee (within ``allowed``, as in
+        :meth:`~benchmarks.curtois_columns.EmployeePricer.price`) to the master; False if none."""
+        pricer = self.pricers[employee_id]
+        found = pricer.price({}, float("inf"), max(0.05, min(PRICING_LIMIT_S, self.remaining())), allowed)
+        if not found.columns:
+            return False
+        column = min(found.columns)[1]
+        self.master.add(employee_id, column, pricer.column_cost(column))
+        return True
 
     def dive(self, stop_at: float, most_rise: float) -> Dive:
         """Fix the heaviest fractional column, re-price, repeat until every employee
@@ -223,13 +253,9 @@ class ColumnSearch:
 
     def ensure_usable(self) -> None:
         """Give every employee without a usable column one feasible schedule."""
-        for employee_id, pricer in self.pricers.items():
-            if not self.master.usable(employee_id):
-                found = pricer.price({}, float("inf"), max(0.05, min(PRICING_LIMIT_S, self.remaining())))
-                if not found.columns:
-                    raise MasterLPError(f"no schedule found for employee {employee_id}")
-                column = min(found.columns)[1]
-                self.master.add(employee_id, column, pricer.column_cost(column))
+        for employee_id in self.pricers:
+            if not self.master.usable(employee_id) and not self.add_any_schedule(employee_id):
+                raise MasterLPError(f"no schedule found for employee {employee_id}")
 
     def proven(self) -> bool:
         """True when the best roster meets the proven lower bound."""

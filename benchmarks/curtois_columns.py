@@ -247,6 +247,12 @@ class MasterLP:
             self.unusable.discard((employee_id, column))
         self._build()
 
+    def reduced_cost(self, employee_id: str, column: Column, duals: dict[CoverKey, float],
+                     convexity: dict[str, float]) -> float:
+        """The column's cost less its cover duals and the employee's convexity dual [penalty units]."""
+        return (self.costs[employee_id][column] - convexity[employee_id]
+                - sum(duals[(day, shift_id)] for _, day, shift_id in column))
+
     def usable(self, employee_id: str) -> dict[Column, int]:
         """The employee's columns that may go into a roster, with their costs."""
         return {c: cost for c, cost in self.costs[employee_id].items() if (employee_id, c) not in self.unusable}
