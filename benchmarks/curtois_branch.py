@@ -34,7 +34,7 @@ import math
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,7 +72,7 @@ class TreeStats:
     open: int = 0  #: nodes left on the stack (0: the tree was searched to the end)
     deepest: int = 0  #: most decisions of a node
     restarts: int = 0  #: searches started again from the root
-    log: list[str] = field(default_factory=list)  #: notes, such as the columns dropped
+    dropped: int = 0  #: columns dropped before the search (:meth:`BranchAndPrice.drop_hopeless_columns`)
 
 
 class BranchAndPrice:
@@ -139,6 +139,10 @@ class BranchAndPrice:
             compatible[employee_id] = int(ok.sum())
         return compatible
 
+    def allow_all(self) -> None:
+        """Lift every decision's bars from the master LP."""
+        self._apply({})
+
     def solve_node(self, decisions: tuple[Decision, ...], stop_at: float) -> tuple[str, float]:
         """Column generation at one node until it converges, its bound reaches the
         incumbent or ``stop_at``: ``("pruned" | "infeasible" | "converged" | "timeout", bound)``."""
@@ -188,7 +192,7 @@ class BranchAndPrice:
             doomed += [(employee_id, column) for column in hopeless[:len(costs) - 1]]  # keep one at least
         master.drop(doomed)
         self._allowed_now.clear()
-        self.stats.log.append(f"dropped {len(doomed)} columns")
+        self.stats.dropped = len(doomed)
         return len(doomed)
 
     def _beaten(self, bound: float) -> bool:
@@ -270,4 +274,4 @@ class BranchAndPrice:
             stats.open = len(stack)
             return stats
         finally:
-            self._apply({})
+            self.allow_all()

@@ -423,7 +423,7 @@ def _column_stages(search: ColumnSearch, started: float, time_limit_s: float, se
     if not search.proven() and branch_end - time.perf_counter() > 0.5:
         tree = BranchAndPrice(search)
         stats = tree.run(branch_end, random.Random(seed), RESTART_AFTER_NODES)
-        search.log(f"branch and price: {stats.nodes} nodes, {stats.restarts} restarts, "
-                   f"{'tree exhausted' if stats.open == 0 else f'{stats.open} open'}")
+        search.log(f"branch and price: {stats.dropped} columns dropped, {stats.nodes} nodes, "
+                   f"{stats.restarts} restarts, {'tree exhausted' if stats.open == 0 else f'{stats.open} open'}")
         if stats.open == 0 and search.best is not None:  # no roster below the best one is left
             search.lower_bound = max(search.lower_bound, search.best.objective)
