@@ -91,6 +91,13 @@ class EmployeePricer:
         request cost less the cover dual of its (day, shift)."""
         return {k: self.cost[k] - duals.get((k[1], k[2]), 0.0) for k in self.keys}
 
+    def day_costs(self, coefficients: Mapping[XKey, float]) -> np.ndarray:
+        """The coefficients as the dynamic programme takes them: days x shifts [penalty units]."""
+        cost = np.zeros((self.horizon_days, len(self.shift_index)))
+        for (_, day, shift_id), coefficient in coefficients.items():
+            cost[day, self.shift_index[shift_id]] = coefficient
+        return cost
+
     def _scaled(self, coefficients: dict[XKey, float]) -> cp_model.LinearExprT:
         return sum(round(SCALE * coefficients[k]) * self.cm.x[k] for k in self.keys)
 
@@ -113,9 +120,7 @@ class EmployeePricer:
         type's limit that it does not count, CP-SAT prices instead.
         """
         coefficients = self.coefficients(duals)
-        cost = np.zeros((self.horizon_days, len(self.shift_index)))
-        for (_, day, shift_id), coefficient in coefficients.items():
-            cost[day, self.shift_index[shift_id]] = coefficient
+        cost = self.day_costs(coefficients)
         off_allowed = None
         if allowed is not None:
             cost = np.where(allowed[:, :-1], cost, np.inf)

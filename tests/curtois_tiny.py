@@ -9,8 +9,10 @@ optimal roster and a worse one.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+from benchmarks import curtois_eval
 from benchmarks.curtois import solve_curtois
 from benchmarks.curtois_instance import Instance
 from benchmarks.curtois_model import XKey, build_curtois_model, penalties_of
@@ -114,3 +116,35 @@ def optimum_and_worse(instance: Instance) -> tuple[frozenset[XKey], int, frozens
     roster = frozenset(worse.assignments)
     assert sum(penalties_of(instance, roster).values()) > optimal.objective
     return frozenset(optimal.assignments), optimal.objective, roster
+
+
+#: One employee over 9 days, Monday to the Tuesday after: one whole weekend and runs across it.
+HORIZON = 9
+
+#: staff lines for :func:`one_employee_text` with the rules the schedule programme's state
+#: must carry: minutes of two lengths, per-type limits, runs of shifts and of days off, weekends
+STAFF = [
+    "A,D=9|N=2,4800,2400,4,2,2,1",
+    "A,D=3|N=9,6000,1440,3,1,3,1",
+    "A,D=9|N=0,4800,960,9,3,1,0",
+    "A,D=2|N=2,4800,0,5,1,1,1",
+]
+
+
+def one_employee_text(staff: str) -> str:
+    """An instance of employee A (``staff``: its staff line), shifts D and N, day 4 off."""
+    return (f"SECTION_HORIZON\n{HORIZON}\n\nSECTION_SHIFTS\nD,480,\nN,600,D\n\n"
+            f"SECTION_STAFF\n{staff}\n\nSECTION_DAYS_OFF\nA,4\n\nSECTION_COVER\n"
+            + "".join(f"{d},{s},1,100,1\n" for d in range(HORIZON) for s in "DN"))
+
+
+def feasible_schedules(path: Path) -> list[tuple[int, ...]]:
+    """Every schedule of A (shift index per day, -1 off) that breaks none of its hard rules,
+    by brute force over the evaluator."""
+    data = curtois_eval._load(path)
+    feasible = []
+    for choice in itertools.product([-1, 0, 1], repeat=HORIZON):
+        worked = {("A", d): ["DN"[s]] for d, s in enumerate(choice) if s >= 0}
+        if not curtois_eval.violations(data, worked):
+            feasible.append(choice)
+    return feasible

@@ -2,56 +2,27 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from pathlib import Path
 
 import numpy as np
 import pytest
-from curtois_tiny import write_instance
+from curtois_tiny import HORIZON, STAFF, feasible_schedules, one_employee_text, write_instance
 
-from benchmarks import curtois_eval, curtois_schedule_dp
+from benchmarks import curtois_schedule_dp
 from benchmarks.curtois_columns import EmployeePricer
 from benchmarks.curtois_instance import read_instance
 from benchmarks.curtois_schedule_dp import ScheduleDP
-
-HORIZON = 9  # Monday to the Tuesday after: one whole weekend and runs across it
-
-#: staff lines with the rules the state must carry: minutes of two lengths, per-type limits,
-#: runs of shifts and of days off, weekends
-STAFF = [
-    "A,D=9|N=2,4800,2400,4,2,2,1",
-    "A,D=3|N=9,6000,1440,3,1,3,1",
-    "A,D=9|N=0,4800,960,9,3,1,0",
-    "A,D=2|N=2,4800,0,5,1,1,1",
-]
-
-
-def _instance_text(staff: str) -> str:
-    return (f"SECTION_HORIZON\n{HORIZON}\n\nSECTION_SHIFTS\nD,480,\nN,600,D\n\n"
-            f"SECTION_STAFF\n{staff}\n\nSECTION_DAYS_OFF\nA,4\n\nSECTION_COVER\n"
-            + "".join(f"{d},{s},1,100,1\n" for d in range(HORIZON) for s in "DN"))
-
-
-def _brute_force(path: Path) -> list[tuple[int, ...]]:
-    """Every schedule (shift index per day, -1 off) that breaks none of A's hard rules."""
-    data = curtois_eval._load(path)
-    feasible = []
-    for choice in itertools.product([-1, 0, 1], repeat=HORIZON):
-        worked = {("A", d): ["DN"[s]] for d, s in enumerate(choice) if s >= 0}
-        if not curtois_eval.violations(data, worked):
-            feasible.append(choice)
-    return feasible
 
 
 @pytest.mark.parametrize("staff", STAFF)
 def test_cheapest_schedule_is_the_brute_force_optimum(tmp_path: Path, staff: str) -> None:
     """Under random costs, the programme's least cost is the least over every feasible
     schedule, and each schedule it returns is feasible and costs what it says."""
-    path = write_instance(tmp_path, _instance_text(staff))
+    path = write_instance(tmp_path, one_employee_text(staff))
     instance = read_instance(path)
     dp = ScheduleDP(instance, instance.employees[0])
-    feasible = _brute_force(path)
+    feasible = feasible_schedules(path)
     assert feasible
     rng = random.Random(7)
     for _ in range(10):
@@ -71,7 +42,7 @@ def test_cheapest_schedule_is_the_brute_force_optimum(tmp_path: Path, staff: str
 
 def test_no_schedule(tmp_path: Path) -> None:
     """More minutes than the horizon can hold: no schedule, infinite cost."""
-    path = write_instance(tmp_path, _instance_text("A,D=9|N=9,9000,8000,9,1,1,1"))
+    path = write_instance(tmp_path, one_employee_text("A,D=9|N=9,9000,8000,9,1,1,1"))
     instance = read_instance(path)
     found = ScheduleDP(instance, instance.employees[0]).cheapest(np.zeros((HORIZON, 2)))
     assert found.cost == float("inf") and not found.schedules
@@ -81,7 +52,7 @@ def test_uncounted_limit_is_checked_and_cp_sat_prices_instead(tmp_path: Path, mo
     """A limit the state does not count is checked on the cheapest schedule; when that
     schedule breaks it, the pricer falls back to CP-SAT and still finds the least reduced cost."""
     monkeypatch.setattr(curtois_schedule_dp, "MOST_COUNTER_STATES", 1)  # count nothing
-    path = write_instance(tmp_path, _instance_text("A,D=2|N=9,6000,0,9,1,1,1"))
+    path = write_instance(tmp_path, one_employee_text("A,D=2|N=9,6000,0,9,1,1,1"))
     instance = read_instance(path)
     pricer = EmployeePricer(instance, instance.employees[0])
     assert pricer.dp.counted == ()
@@ -89,7 +60,7 @@ def test_uncounted_limit_is_checked_and_cp_sat_prices_instead(tmp_path: Path, mo
     cost = np.array([[-20.0, 0.0]] * HORIZON)
     assert not pricer.dp.cheapest(cost).exact
     priced = pricer.price(duals, 0.0)
-    feasible = _brute_force(path)
+    feasible = feasible_schedules(path)
     least = min(-20.0 * sum(1 for s in schedule if s == 0) for schedule in feasible)
     assert priced.least_reduced_cost == pytest.approx(least, abs=2 * pricer.rounding_slack)
     assert priced.columns and all(sum(1 for k in c if k[2] == "D") <= 2 for _, c in priced.columns)
@@ -100,11 +71,11 @@ def test_barred_choices_are_kept_out(tmp_path: Path, staff: str) -> None:
     """With some (day, shift) barred and some days that must be worked, the programme's
     least cost is the brute-force least over the feasible schedules that respect both,
     and through the pricer (``allowed``) every column respects them too."""
-    path = write_instance(tmp_path, _instance_text(staff))
+    path = write_instance(tmp_path, one_employee_text(staff))
     instance = read_instance(path)
     dp = ScheduleDP(instance, instance.employees[0])
     pricer = EmployeePricer(instance, instance.employees[0])
-    feasible = _brute_force(path)
+    feasible = feasible_schedules(path)
     rng = random.Random(3)
     for _ in range(10):
         allowed = np.ones((HORIZON, 3), dtype=np.bool_)  # D, N, off
