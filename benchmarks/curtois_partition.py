@@ -1,10 +1,7 @@
 """Set partitioning over the columns of a column search: the best roster they make.
 
 One column per employee, cover penalties as in the instance. :func:`set_partitioning`
-(SCIP) combines every column found after the first dive
-(:mod:`benchmarks.curtois_colgen`); :func:`support_roster` (CP-SAT, a fraction of a
-second) the few columns a node's LP uses in the branch and price
-(:mod:`benchmarks.curtois_branch`).
+(SCIP) combines every column found after the first dive (:mod:`benchmarks.curtois_colgen`).
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from benchmarks.curtois_columns import Column
 
@@ -72,25 +68,3 @@ def set_partitioning(search: ColumnSearch, stop_at: float) -> Roster | None:
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
     return search.roster({e: c for (e, c), pick in made.picks.items() if pick.solution_value() > 0.5})
-
-
-def support_roster(search: ColumnSearch, support: dict[str, list[Column]], limit_s: float) -> Roster | None:
-    """The cheapest roster taking one of ``support``'s columns per employee (CP-SAT, one
-    worker, at most ``limit_s`` seconds)."""
-    model = cp_model.CpModel()
-    made = partition(search, support, lambda: model.NewBoolVar(""))
-    for options in made.options.values():
-        model.AddExactlyOne(options)
-    terms = list(made.terms)
-    for cover in search.instance.cover:
-        under = model.NewIntVar(0, cover.requirement, "")
-        over = model.NewIntVar(0, len(made.staff[(cover.day, cover.shift_id)]), "")
-        model.Add(sum(made.staff[(cover.day, cover.shift_id)]) + under - over == cover.requirement)
-        terms += [cover.weight_under * under, cover.weight_over * over]
-    model.Minimize(sum(terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = limit_s
-    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return search.roster({e: c for (e, c), pick in made.picks.items() if solver.Value(pick)})

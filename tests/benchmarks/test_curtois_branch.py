@@ -66,3 +66,24 @@ def test_search_proves_the_optimum_from_a_worse_roster(tmp_path: Path) -> None:
         search.close()
     assert search.best.objective == optimum
     assert stats.open == 0 and stats.nodes >= 1
+
+
+def test_node_roster_is_the_lp_solution_when_it_is_integral(tmp_path: Path) -> None:
+    """A node offers a roster exactly when its LP puts each employee's weight on one
+    column, and that roster is those columns with their exact penalty."""
+    search = _search(tmp_path)
+    try:
+        optimal, optimum, _ = optimum_and_worse(search.instance)
+        tree = BranchAndPrice(search)
+        tree.solve_node((), search.deadline)
+        weighted = {e: [c for w, c in search.master.weights(e) if w > 1e-6] for e in search.pricers}
+        roster = tree.node_roster()
+        assert (roster is None) == any(len(columns) != 1 for columns in weighted.values())
+        every_day_as_optimal = tuple(Decision(e, day, tree.off, (e, day, "D") not in optimal)
+                                     for e in ("A", "B") for day in range(14))
+        status, _ = tree.solve_node(every_day_as_optimal, search.deadline)
+        roster = tree.node_roster()
+    finally:
+        search.close()
+    assert status == "converged"
+    assert roster is not None and roster.assignments == optimal and roster.objective == optimum
